@@ -1,0 +1,173 @@
+//! Findings as data: a [`Diagnostic`] is what a rule reports about one file.
+//!
+//! Spans are byte ranges into the whole file (`u32` each: a header over
+//! 4 GiB is refused long before this). Line and column are resolved once,
+//! while the file's text is at hand, so reporters never need the text again
+//! except to draw a snippet.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A half-open byte range into a file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "span {start}..{end} is reversed");
+        Span {
+            start: saturate(start),
+            end: saturate(end.max(start)),
+        }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        Span::new(at, at)
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineCol {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A span with its line/column ends resolved.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Location {
+    pub span: Span,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Whether a fix may be applied without a human looking at it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// One text replacement: the bytes in `span` become `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub message: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
+}
+
+/// A place in another file that explains a finding (the other holder of a
+/// duplicated id, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub path: Arc<Path>,
+    pub location: Location,
+    pub message: Cow<'static, str>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub location: Location,
+    pub message: Cow<'static, str>,
+    /// The YAML path of the node, e.g. `related_article2.id`.
+    pub field: Option<String>,
+    pub help: Option<Cow<'static, str>>,
+    /// What the label under the snippet says; the message when absent.
+    pub label: Option<Cow<'static, str>>,
+    pub related: Vec<Related>,
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// A finding at `span`; rule, severity and line/column are filled in by
+    /// the context that reports it.
+    pub fn new(span: Span, message: impl Into<Cow<'static, str>>) -> Self {
+        Diagnostic {
+            rule: "",
+            severity: Severity::Error,
+            location: Location {
+                span,
+                ..Location::default()
+            },
+            message: message.into(),
+            field: None,
+            help: None,
+            label: None,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        self.location.span
+    }
+
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<Cow<'static, str>>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_related(mut self, related: Related) -> Self {
+        self.related.push(related);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+}

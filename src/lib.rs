@@ -1,0 +1,159 @@
+//! fmlint: a fast linter for the YAML front matter of Markdown files.
+//!
+//! It finds each file's YAML header, parses it into a tree that keeps the
+//! byte span of every key and value, checks it against a JSON Schema and
+//! the corpus's conventions (URL, file name, path, titles, dates), then
+//! checks references across the whole corpus, and reports every finding at
+//! the exact node.
+//!
+//! The binary is a thin layer over [`run`]; tests and the language server
+//! use [`lint::check`] and [`lint::lint_text`] directly.
+
+use std::io::{self, IsTerminal, Write};
+
+pub mod cli;
+pub mod dates;
+pub mod diagnostic;
+pub mod frontmatter;
+pub mod index;
+pub mod lines;
+pub mod lint;
+pub mod preset;
+pub mod report;
+pub mod rules;
+pub mod schema;
+pub mod settings;
+pub mod slug;
+pub mod template;
+pub mod walk;
+
+use cli::{CheckArgs, Cli, Color, Command};
+use diagnostic::Severity;
+
+/// Exit codes: 0 clean (or warnings only), 1 errors found, 2 failure.
+pub mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const FAILURE: u8 = 2;
+}
+
+pub fn run(cli: Cli) -> u8 {
+    let outcome = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules => print_rules(),
+        Command::Rule { name } => print_rule(&name),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) if is_broken_pipe(&error) => exit::CLEAN,
+        Err(error) => {
+            eprintln!("fmlint: error: {error:#}");
+            exit::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+fn check(args: &CheckArgs) -> anyhow::Result<u8> {
+    let settings = args.settings()?;
+    let target = lint::Target {
+        paths: args.paths.clone(),
+        corpus_root: args.corpus_root.clone(),
+        threads: args.threads(),
+    };
+    let result = lint::check(&target, &settings)?;
+
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = if args.statistics {
+        report::write_statistics(&result, &mut out)
+    } else {
+        let options = report::FullOptions {
+            color,
+            ..Default::default()
+        };
+        report::write(args.format, &result, &mut out, &options)
+    }
+    .and_then(|()| out.flush());
+    let broken_pipe = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
+    if !broken_pipe {
+        written?;
+    }
+
+    for error in &result.errors {
+        eprintln!("fmlint: error: {error}");
+    }
+    if !args.quiet && !broken_pipe {
+        eprintln!("{}", report::summary_line(&result));
+    }
+    let errors = result
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.severity == Severity::Error);
+    Ok(if !result.errors.is_empty() {
+        exit::FAILURE
+    } else if errors && !args.exit_zero {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
+}
+
+fn print_rules() -> anyhow::Result<u8> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for rule in rules::RULES {
+        let meta = rule.meta();
+        let fix = match meta.fix {
+            rules::FixKind::None => "",
+            rules::FixKind::Safe => "fix",
+            rules::FixKind::Unsafe => "unsafe-fix",
+        };
+        writeln!(
+            out,
+            "{:<24} {:<8} {:<7} {:<11} {}",
+            meta.name,
+            meta.default_severity.as_str(),
+            meta.stage.as_str(),
+            fix,
+            meta.summary()
+        )?;
+    }
+    out.flush()?;
+    Ok(exit::CLEAN)
+}
+
+fn print_rule(name: &str) -> anyhow::Result<u8> {
+    let Some(rule) = rules::find(name) else {
+        eprintln!("fmlint: error: unknown rule `{name}` (see `fmlint rules`)");
+        return Ok(exit::FAILURE);
+    };
+    let meta = rule.meta();
+    let fix = match meta.fix {
+        rules::FixKind::None => "not fixable",
+        rules::FixKind::Safe => "fixable with --fix",
+        rules::FixKind::Unsafe => "fixable with --unsafe-fixes",
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    writeln!(
+        out,
+        "# {}\n\nDefault severity: {}. Runs on: {}. {}.\n\n{}",
+        meta.name,
+        meta.default_severity.as_str(),
+        meta.stage.as_str(),
+        fix,
+        meta.docs()
+    )?;
+    out.flush()?;
+    Ok(exit::CLEAN)
+}

@@ -1,0 +1,389 @@
+//! The pipeline: discover → read → split → parse → per-file rules (in
+//! parallel, building each file's index summary in the same pass) → corpus
+//! index → cross-file rules → sorted results.
+//!
+//! The corpus (what references resolve against) and the reported files
+//! (what the user named) are different sets: `fmlint check one.md` still
+//! sees every article under the corpus root.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::frontmatter::{self, Problem, SplitError, Value};
+use crate::index::{summarize, Index, IndexedFile, Summary};
+use crate::lines::LineIndex;
+use crate::rules::{self, FileContext, RuleMeta, Stage};
+use crate::settings::Settings;
+use crate::walk::{walk, FileFilter};
+
+/// The findings of one reported file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// As shown to the user: relative to the working directory.
+    pub path: Arc<Path>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The text the findings are about, when it did not come from `path`
+    /// (standard input, an editor buffer).
+    pub source: Option<Arc<str>>,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    /// Every reported file, sorted by path, with or without findings.
+    pub files: Vec<FileReport>,
+    /// Files in the corpus (reported or not).
+    pub corpus_files: usize,
+    /// Problems that are not findings about a file: unreadable paths, walk
+    /// errors. Any of them makes the exit code 2.
+    pub errors: Vec<String>,
+    pub elapsed: Duration,
+    /// Time spent building the index and running cross-file rules.
+    pub corpus_phase: Duration,
+}
+
+/// What to check.
+pub struct Target {
+    pub paths: Vec<PathBuf>,
+    pub corpus_root: Option<PathBuf>,
+    pub threads: usize,
+}
+
+/// One file after the per-file pass.
+pub(crate) struct Linted {
+    diagnostics: Vec<Diagnostic>,
+    summary: Option<Summary>,
+    io_error: Option<String>,
+}
+
+pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
+    let start = Instant::now();
+    let cwd = std::env::current_dir()
+        .and_then(|d| d.canonicalize())
+        .context("cannot read the working directory")?;
+    let mut result = CheckResult::default();
+
+    let mut given = Vec::new();
+    for path in &target.paths {
+        match path.canonicalize() {
+            Ok(canonical) => given.push(canonical),
+            Err(error) => result
+                .errors
+                .push(format!("{}: {error}", path.display())),
+        }
+    }
+    if given.is_empty() {
+        result.elapsed = start.elapsed();
+        return Ok(result);
+    }
+    let root = match &target.corpus_root {
+        Some(root) => root
+            .canonicalize()
+            .with_context(|| format!("corpus root {}", root.display()))?,
+        None => find_corpus_root(&given),
+    };
+
+    let filter = FileFilter::new(&settings.include, &settings.exclude)?;
+    let (mut files, walk_errors) = walk(&root, &filter, target.threads);
+    for error in walk_errors {
+        result.errors.push(match error.path {
+            Some(path) => format!("{}: {}", display_path(&path, &cwd).display(), error.message),
+            None => error.message,
+        });
+    }
+    // Named files are checked even when the globs leave them out.
+    let named: HashSet<&Path> = given.iter().filter(|p| p.is_file()).map(PathBuf::as_path).collect();
+    files.extend(named.iter().map(|p| p.to_path_buf()));
+    files.sort();
+    files.dedup();
+    let reported = |path: &Path| {
+        given
+            .iter()
+            .any(|g| g == path || (g.is_dir() && path.starts_with(g)))
+    };
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(target.threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let want_summary = settings.rules.enabled().any(|(r, _)| r.meta().stage == Stage::Corpus);
+    let linted: Vec<(Arc<Path>, bool, Linted)> = pool.install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let shown: Arc<Path> = display_path(path, &cwd).into();
+                let report = reported(path);
+                let linted = lint_path(path, &shown, settings, report, want_summary);
+                (shown, report, linted)
+            })
+            .collect()
+    });
+    result.corpus_files = linted.len();
+
+    let corpus_start = Instant::now();
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut indexed = Vec::new();
+    // Index position → position in `reports`, for reported files.
+    let mut report_of = Vec::new();
+    for (path, report, linted) in linted {
+        if let Some(error) = linted.io_error {
+            if report {
+                result.errors.push(format!("{}: {error}", path.display()));
+            }
+        }
+        let position = report.then(|| {
+            reports.push(FileReport {
+                path: path.clone(),
+                diagnostics: linted.diagnostics,
+                source: None,
+            });
+            reports.len() - 1
+        });
+        if let Some(summary) = linted.summary {
+            indexed.push(IndexedFile { path, summary });
+            report_of.push(position);
+        }
+    }
+    if want_summary {
+        let index = Index::new(indexed);
+        let mut found = Vec::new();
+        for (rule, severity) in settings.rules.enabled() {
+            if rule.meta().stage != Stage::Corpus {
+                continue;
+            }
+            let mut cx = rules::CorpusContext::new(&index, settings, rule.meta(), severity, &mut found);
+            rule.check_corpus(&mut cx);
+        }
+        for (file, diagnostic) in found {
+            if let Some(position) = report_of[file] {
+                reports[position].diagnostics.push(diagnostic);
+            }
+        }
+    }
+    result.corpus_phase = corpus_start.elapsed();
+
+    for report in &mut reports {
+        sort_diagnostics(&mut report.diagnostics);
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    result.files = reports;
+    result.elapsed = start.elapsed();
+    Ok(result)
+}
+
+pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span().start, a.span().end, a.rule, &a.message).cmp(&(b.span().start, b.span().end, b.rule, &b.message))
+    });
+}
+
+/// The directory whose articles form the corpus: the nearest one holding
+/// `fmlint.toml`, else the git work tree, else the common ancestor of the
+/// named paths.
+pub fn find_corpus_root(given: &[PathBuf]) -> PathBuf {
+    let dirs: Vec<&Path> = given
+        .iter()
+        .map(|p| if p.is_dir() { p.as_path() } else { p.parent().unwrap_or(p) })
+        .collect();
+    let mut base = dirs[0].to_path_buf();
+    for dir in &dirs[1..] {
+        while !dir.starts_with(&base) {
+            if !base.pop() {
+                break;
+            }
+        }
+    }
+    let marked = |name: &str| base.ancestors().find(|d| d.join(name).exists()).map(Path::to_path_buf);
+    marked("fmlint.toml")
+        .or_else(|| marked(".git"))
+        .unwrap_or(base)
+}
+
+/// `path` relative to `cwd` (with `..` where needed), as users typed it.
+pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix(cwd) {
+        return rest.to_path_buf();
+    }
+    let path_parts: Vec<Component> = path.components().collect();
+    let cwd_parts: Vec<Component> = cwd.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&cwd_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..cwd_parts.len() {
+        out.push("..");
+    }
+    for part in &path_parts[common..] {
+        out.push(part);
+    }
+    out
+}
+
+fn lint_path(path: &Path, shown: &Path, settings: &Settings, report: bool, want_summary: bool) -> Linted {
+    match std::fs::read(path) {
+        Ok(bytes) => lint_bytes(shown, &bytes, settings, report, want_summary),
+        Err(error) => {
+            let message = format!("cannot read the file: {error}");
+            let mut diagnostics = Vec::new();
+            if let Some(severity) = settings.rules.severity(rules::UnreadableFile::META.name) {
+                let lines = LineIndex::new("");
+                diagnostics.push(rules::resolve(
+                    Diagnostic::new(Span::empty(0), message.clone()),
+                    &rules::UnreadableFile::META,
+                    severity,
+                    &lines,
+                ));
+            }
+            Linted {
+                diagnostics,
+                summary: None,
+                io_error: Some(message),
+            }
+        }
+    }
+}
+
+/// Lints a file's bytes. `report` runs the per-file rules; `want_summary`
+/// builds the index summary.
+pub(crate) fn lint_bytes(path: &Path, bytes: &[u8], settings: &Settings, report: bool, want_summary: bool) -> Linted {
+    let unreadable = |offset: usize, message: String| {
+        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or("");
+        let lines = LineIndex::new(valid);
+        let mut diagnostics = Vec::new();
+        if let Some(severity) = settings.rules.severity(rules::UnreadableFile::META.name) {
+            diagnostics.push(rules::resolve(
+                Diagnostic::new(Span::empty(valid.len()), message),
+                &rules::UnreadableFile::META,
+                severity,
+                &lines,
+            ));
+        }
+        Linted {
+            diagnostics,
+            summary: None,
+            io_error: None,
+        }
+    };
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        return unreadable(nul, format!("the file contains a NUL byte at offset {nul}: not a text file"));
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let at = error.valid_up_to();
+            return unreadable(at, format!("the file is not valid UTF-8 (invalid byte at offset {at})"));
+        }
+    };
+    let (diagnostics, summary) = lint_text(path, text, settings, report, want_summary);
+    Linted {
+        diagnostics,
+        summary,
+        io_error: None,
+    }
+}
+
+/// Lints one file's text: structure, parse and per-file rules, and its
+/// index summary.
+pub fn lint_text(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    report: bool,
+    want_summary: bool,
+) -> (Vec<Diagnostic>, Option<Summary>) {
+    let lines = LineIndex::new(text);
+    let mut out = Vec::new();
+    let mut emit = |meta: &'static RuleMeta, diagnostic: Diagnostic| {
+        if let Some(severity) = settings.rules.severity(meta.name) {
+            out.push(rules::resolve(diagnostic, meta, severity, &lines));
+        }
+    };
+
+    let header = match frontmatter::split(text) {
+        Ok(header) => header,
+        Err(SplitError::Missing(span)) => {
+            emit(
+                &rules::MissingFrontMatter::META,
+                Diagnostic::new(span, "the file has no front matter: its first line is not `---`")
+                    .with_help("start the file with a `---` line, the YAML header, and a closing `---`"),
+            );
+            return (out, None);
+        }
+        Err(SplitError::Unclosed(span)) => {
+            emit(
+                &rules::UnclosedFrontMatter::META,
+                Diagnostic::new(span, "the front matter is never closed")
+                    .with_label("opened here")
+                    .with_help("add a `---` line after the last key"),
+            );
+            return (out, None);
+        }
+    };
+
+    let parsed = frontmatter::parse(text, header.yaml);
+    for problem in &parsed.problems {
+        match problem {
+            Problem::Syntax { at, message } => emit(
+                &rules::YamlSyntax::META,
+                Diagnostic::new(*at, format!("invalid YAML: {message}")),
+            ),
+            Problem::DuplicateKey { key, first, name } => {
+                let first_line = lines.line_col(first.start as usize).line;
+                emit(
+                    &rules::DuplicateKey::META,
+                    Diagnostic::new(*key, format!("duplicate key `{name}` (first defined on line {first_line})"))
+                        .with_field(name.clone())
+                        .with_help("remove one of the two; YAML loaders keep one value silently"),
+                );
+            }
+        }
+    }
+    let Some(root) = parsed.root else {
+        if !parsed.problems.iter().any(|p| matches!(p, Problem::Syntax { .. })) {
+            emit(
+                &rules::NotAMapping::META,
+                Diagnostic::new(header.open, "the front matter is empty")
+                    .with_help("add the article's fields as `key: value` lines"),
+            );
+        }
+        return (out, None);
+    };
+    if !root.is_map() {
+        let found = match root.value {
+            Value::Null => "empty",
+            Value::Seq(_) => "a list",
+            _ => "a single value",
+        };
+        emit(
+            &rules::NotAMapping::META,
+            Diagnostic::new(
+                if root.span.is_empty() { header.open } else { root.span },
+                format!("the front matter is {found}, not a mapping of keys to values"),
+            )
+            .with_help("write the header as `key: value` lines"),
+        );
+        return (out, None);
+    }
+
+    if report {
+        let mut cx = FileContext::new(path, text, header, &root, settings, &lines, &mut out);
+        for (rule, severity) in settings.rules.enabled() {
+            if rule.meta().stage == Stage::File {
+                cx.set_rule(rule.meta(), severity);
+                rule.check_file(&mut cx);
+            }
+        }
+    }
+    let summary = want_summary.then(|| summarize(&root, &settings.collection, &lines));
+    (out, summary)
+}

@@ -1,0 +1,81 @@
+//! `dangling-reference`: a reference to an id that no document has.
+
+use super::{declare_rule, CorpusContext, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a reference entry whose id no article in the corpus has. When
+    /// the entry's URL (or title) belongs to an existing article, the
+    /// message names that article's id.
+    ///
+    /// ## Why is this bad
+    /// The "related articles" box links to a page that no longer exists, or
+    /// silently drops the slot.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// related_article2:
+    ///     id: 99999
+    ///     url: /learn/physics/questions/what-is-light
+    /// ```
+    /// Use instead: the id of the article at that URL, or remove the entry.
+    pub struct DanglingReference {
+        name: "dangling-reference",
+        severity: Error,
+        fix: None,
+        stage: Corpus,
+    }
+}
+
+impl Rule for DanglingReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_corpus(&self, cx: &mut CorpusContext) {
+        let index = cx.index;
+        let collection = &cx.settings.collection;
+        let Some(spec) = &collection.references else { return };
+        let identifying: Vec<&str> = spec
+            .identifying_mirrors(&collection.unique)
+            .map(|(entry_field, _)| entry_field.as_str())
+            .collect();
+        for (file, indexed) in index.files.iter().enumerate() {
+            for entry in &indexed.summary.refs {
+                let Some(id) = &entry.id else { continue };
+                if !index.holders(&id.value).is_empty() {
+                    continue;
+                }
+                // A suggestion: the article at this entry's url, else one
+                // with this entry's title.
+                let mut mirrors: Vec<_> = entry.mirrors.iter().collect();
+                mirrors.sort_by_key(|m| !identifying.contains(&&*m.entry_field));
+                // Only a value held by exactly one article identifies it (a
+                // subject does not).
+                let suggestion = mirrors.iter().find_map(|m| {
+                    let &[target] = index.with_value(&m.target_field, m.hash) else {
+                        return None;
+                    };
+                    let target_id = index.files[target].summary.id.as_ref()?;
+                    Some(format!(
+                        "did you mean {}? it is the article with this {}",
+                        target_id.value, m.target_field
+                    ))
+                });
+                let message = match &suggestion {
+                    Some(s) => format!("`{}` refers to id {}, which no article has; {s}", entry.key, id.value),
+                    None => format!("`{}` refers to id {}, which no article has", entry.key, id.value),
+                };
+                let mut diagnostic = Diagnostic::new(id.location.span, message)
+                    .with_field(format!("{}.{}", entry.key, spec.id))
+                    .with_help(match suggestion {
+                        Some(_) => "set the id to the suggested article's, or remove the entry",
+                        None => "point the entry at an existing article, or remove it",
+                    });
+                diagnostic.location = id.location;
+                cx.report(file, diagnostic);
+            }
+        }
+    }
+}

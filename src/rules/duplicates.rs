@@ -1,0 +1,144 @@
+//! `duplicate-id` and `duplicate-url`: a value that must be unique across
+//! the corpus, held by several files. Every holder gets a finding that
+//! names the others, with related locations in them.
+
+use std::borrow::Cow;
+
+use super::{declare_rule, CorpusContext, Rule, RuleMeta};
+use crate::diagnostic::{Diagnostic, Location, Related};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an id used by two or more files. Every holder is reported,
+    /// and each report names the other files.
+    ///
+    /// ## Why is this bad
+    /// References resolve by id: with two holders, "related article 140672"
+    /// is ambiguous, and the site builds one of the pages at random. It
+    /// usually means an article was copied into a second subject.
+    ///
+    /// ## Example
+    /// `accounting/what-is-a-ledger.md` and `business/what-is-a-ledger.md`
+    /// both with `id: 140672`.
+    /// Use instead: delete the copy, or give it a new id.
+    pub struct DuplicateId {
+        name: "duplicate-id",
+        severity: Error,
+        fix: None,
+        stage: Corpus,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a URL used by two or more files. Every holder is reported,
+    /// and each report names the other files.
+    ///
+    /// ## Why is this bad
+    /// Two pages cannot live at one address: one of them is silently
+    /// overwritten when the site is built.
+    ///
+    /// ## Example
+    /// Two articles with `url: /learn/physics/questions/what-is-light`.
+    /// Use instead: one article per URL.
+    pub struct DuplicateUrl {
+        name: "duplicate-url",
+        severity: Error,
+        fix: None,
+        stage: Corpus,
+    }
+}
+
+impl Rule for DuplicateId {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_corpus(&self, cx: &mut CorpusContext) {
+        report_duplicates(cx, Self::META.name);
+    }
+}
+
+impl Rule for DuplicateUrl {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_corpus(&self, cx: &mut CorpusContext) {
+        report_duplicates(cx, Self::META.name);
+    }
+}
+
+/// Reports every unique-field group filed under `rule`.
+fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
+    let collection = &cx.settings.collection;
+    let index = cx.index;
+    let mut groups: Vec<(String, Vec<(usize, Location, String)>)> = Vec::new();
+    for unique in collection.unique.iter().filter(|u| u.rule == rule) {
+        let field = unique.field.as_str();
+        if field == collection.id_field {
+            for (_, holders) in index.duplicate_ids() {
+                let located = holders
+                    .iter()
+                    .filter_map(|&f| {
+                        let id = index.files[f].summary.id.as_ref()?;
+                        Some((f, id.location, id.value.clone()))
+                    })
+                    .collect();
+                groups.push((field.to_string(), located));
+            }
+        } else {
+            for holders in index.duplicate_values(field) {
+                // Holders share a hash; group by the actual text.
+                let mut located: Vec<(usize, Location, String)> = holders
+                    .iter()
+                    .filter_map(|&f| {
+                        let value = index.files[f].summary.field(field)?;
+                        Some((f, value.location, value.value.clone()))
+                    })
+                    .collect();
+                located.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
+                for chunk in located.chunk_by(|a, b| a.2 == b.2) {
+                    groups.push((field.to_string(), chunk.to_vec()));
+                }
+            }
+        }
+    }
+    for (field, holders) in groups {
+        if holders.len() < 2 {
+            continue;
+        }
+        for (i, (file, location, value)) in holders.iter().enumerate() {
+            let others: Vec<_> = holders
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, h)| h)
+                .collect();
+            let names: Vec<String> = others
+                .iter()
+                .take(3)
+                .map(|(f, ..)| index.files[*f].path.display().to_string())
+                .collect();
+            let more = match others.len().saturating_sub(3) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            let mut diagnostic = Diagnostic::new(
+                location.span,
+                format!("{field} `{value}` is also used by {}{more}", names.join(", ")),
+            )
+            .with_field(field.clone())
+            .with_help(format!("each {field} must be unique: keep one of these files or change its {field}"));
+            diagnostic.location = *location;
+            for (other, other_location, _) in others {
+                diagnostic = diagnostic.with_related(Related {
+                    path: index.files[*other].path.clone(),
+                    location: *other_location,
+                    message: Cow::Owned(format!("{field} `{value}` also here")),
+                });
+            }
+            cx.report(*file, diagnostic);
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! The rule engine's vocabulary: the [`Rule`] trait, the contexts rules
+//! report through, and the static registry [`RULES`].
+//!
+//! Adding a rule is one file plus one line in [`RULES`]. Per-file rules
+//! implement [`Rule::check_file`]; cross-file rules implement
+//! [`Rule::check_corpus`] and see only the compact [`Index`]. Rules of the
+//! `parse` stage are reported by the engine itself while it reads a file;
+//! they are listed here for their names and docs.
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::frontmatter::{Header, Node};
+use crate::index::Index;
+use crate::lines::LineIndex;
+use crate::settings::Settings;
+
+mod consistency;
+mod dangling;
+mod dates;
+mod duplicates;
+mod references;
+mod schema;
+mod stale;
+mod structure;
+
+pub use structure::{
+    DuplicateKey, MissingFrontMatter, NotAMapping, UnclosedFrontMatter, UnreadableFile, YamlSyntax,
+};
+
+/// Declares a rule: a unit struct whose doc comment becomes `META.docs`.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        $vis:vis struct $name:ident {
+            name: $rule:literal,
+            severity: $severity:ident,
+            fix: $fix:ident,
+            stage: $stage:ident $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])+
+        #[derive(Clone, Copy, Debug, Default)]
+        $vis struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                name: $rule,
+                default_severity: $crate::diagnostic::Severity::$severity,
+                fix: $crate::rules::FixKind::$fix,
+                stage: $crate::rules::Stage::$stage,
+                docs: concat!($($doc, "\n"),+),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Implements [`Rule::meta`] for rules that only have docs (parse stage).
+macro_rules! docs_only {
+    ($($name:ident),+ $(,)?) => {
+        $(impl $crate::rules::Rule for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+        })+
+    };
+}
+pub(crate) use docs_only;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixKind {
+    None,
+    /// Applied by `--fix`.
+    Safe,
+    /// Applied only with `--unsafe-fixes`; a suggestion otherwise.
+    Unsafe,
+}
+
+/// When a rule runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// While reading and parsing the file.
+    Parse,
+    /// On one parsed file.
+    File,
+    /// On the corpus index, after every file.
+    Corpus,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Parse => "parse",
+            Stage::File => "file",
+            Stage::Corpus => "corpus",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub default_severity: Severity,
+    pub fix: FixKind,
+    pub stage: Stage,
+    /// Markdown: What it does / Why is this bad / Example.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The docs with the one space `///` leaves at each line's start removed.
+    pub fn docs(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// The first sentence of "What it does".
+    pub fn summary(&self) -> String {
+        let docs = self.docs();
+        let body = docs
+            .split("## What it does")
+            .nth(1)
+            .unwrap_or(&docs)
+            .trim_start();
+        let paragraph = body.split("\n\n").next().unwrap_or("").replace('\n', " ");
+        paragraph.trim().to_string()
+    }
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    fn check_file(&self, _cx: &mut FileContext) {}
+
+    fn check_corpus(&self, _cx: &mut CorpusContext) {}
+}
+
+/// Every rule, in the order `fmlint rules` lists them.
+pub static RULES: &[&dyn Rule] = &[
+    &structure::UnreadableFile,
+    &structure::MissingFrontMatter,
+    &structure::UnclosedFrontMatter,
+    &structure::YamlSyntax,
+    &structure::DuplicateKey,
+    &structure::NotAMapping,
+    &schema::Schema,
+    &dates::InvalidDate,
+    &dates::InvalidDateFormat,
+    &consistency::UrlMismatch,
+    &consistency::FileNameMismatch,
+    &consistency::PathMismatch,
+    &consistency::TitleMismatch,
+    &consistency::SeoTitleMismatch,
+    &references::SelfReference,
+    &references::DuplicateReference,
+    &references::ReferenceNumbering,
+    &duplicates::DuplicateId,
+    &duplicates::DuplicateUrl,
+    &dangling::DanglingReference,
+    &stale::StaleReference,
+];
+
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// What a per-file rule sees.
+pub struct FileContext<'c, 'a> {
+    pub path: &'c Path,
+    pub text: &'a str,
+    pub header: Header,
+    /// The header's mapping.
+    pub root: &'c Node<'a>,
+    pub settings: &'c Settings,
+    lines: &'c LineIndex<'a>,
+    rule: &'static RuleMeta,
+    severity: Severity,
+    out: &'c mut Vec<Diagnostic>,
+}
+
+impl<'c, 'a> FileContext<'c, 'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        path: &'c Path,
+        text: &'a str,
+        header: Header,
+        root: &'c Node<'a>,
+        settings: &'c Settings,
+        lines: &'c LineIndex<'a>,
+        out: &'c mut Vec<Diagnostic>,
+    ) -> Self {
+        FileContext {
+            path,
+            text,
+            header,
+            root,
+            settings,
+            lines,
+            rule: &structure::YamlSyntax::META,
+            severity: Severity::Error,
+            out,
+        }
+    }
+
+    pub(crate) fn set_rule(&mut self, rule: &'static RuleMeta, severity: Severity) {
+        self.rule = rule;
+        self.severity = severity;
+    }
+
+    pub fn rule(&self) -> &'static RuleMeta {
+        self.rule
+    }
+
+    /// Reports a finding under the running rule.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.out.push(resolve(diagnostic, self.rule, self.severity, self.lines));
+    }
+
+    pub fn locate(&self, span: crate::diagnostic::Span) -> Location {
+        self.lines.locate(span)
+    }
+}
+
+/// Fills in what the reporter knows: rule, severity, line and column.
+pub(crate) fn resolve(
+    mut diagnostic: Diagnostic,
+    rule: &'static RuleMeta,
+    severity: Severity,
+    lines: &LineIndex,
+) -> Diagnostic {
+    diagnostic.rule = rule.name;
+    diagnostic.severity = severity;
+    diagnostic.location = lines.locate(diagnostic.location.span);
+    diagnostic
+}
+
+/// What a cross-file rule sees: the index, never whole documents.
+pub struct CorpusContext<'c> {
+    pub index: &'c Index,
+    pub settings: &'c Settings,
+    rule: &'static RuleMeta,
+    severity: Severity,
+    /// (file number in the index, finding with its location resolved).
+    out: &'c mut Vec<(usize, Diagnostic)>,
+}
+
+impl<'c> CorpusContext<'c> {
+    pub(crate) fn new(
+        index: &'c Index,
+        settings: &'c Settings,
+        rule: &'static RuleMeta,
+        severity: Severity,
+        out: &'c mut Vec<(usize, Diagnostic)>,
+    ) -> Self {
+        CorpusContext {
+            index,
+            settings,
+            rule,
+            severity,
+            out,
+        }
+    }
+
+    /// Reports a finding in file `file` of the index. The diagnostic's
+    /// location must already be resolved (the index keeps locations).
+    pub fn report(&mut self, file: usize, mut diagnostic: Diagnostic) {
+        diagnostic.rule = self.rule.name;
+        diagnostic.severity = self.severity;
+        self.out.push((file, diagnostic));
+    }
+}
