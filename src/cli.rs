@@ -10,7 +10,11 @@ use crate::report::Format;
 use crate::settings::{RuleSet, Settings};
 
 #[derive(Debug, Parser)]
-#[command(name = "fmlint", version, about = "A fast linter for the YAML front matter of Markdown files")]
+#[command(
+    name = "fmlint",
+    version,
+    about = "A fast linter for the YAML front matter of Markdown files"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

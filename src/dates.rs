@@ -156,12 +156,27 @@ mod tests {
     #[test]
     fn calendar_dates() {
         assert_eq!(check_date("2024-02-29", &ymd()), Ok(()));
-        assert_eq!(check_date("2023-02-29", &ymd()), Err(DateError::NotOnCalendar));
-        assert_eq!(check_date("2024-02-30", &ymd()), Err(DateError::NotOnCalendar));
-        assert_eq!(check_date("2024-13-01", &ymd()), Err(DateError::NotOnCalendar));
+        assert_eq!(
+            check_date("2023-02-29", &ymd()),
+            Err(DateError::NotOnCalendar)
+        );
+        assert_eq!(
+            check_date("2024-02-30", &ymd()),
+            Err(DateError::NotOnCalendar)
+        );
+        assert_eq!(
+            check_date("2024-13-01", &ymd()),
+            Err(DateError::NotOnCalendar)
+        );
         assert_eq!(check_date("2024-2-3", &ymd()), Err(DateError::WrongFormat));
-        assert_eq!(check_date("Dec 3, 2024", &ymd()), Err(DateError::WrongFormat));
-        assert_eq!(check_date("2024-12-16 ", &ymd()), Err(DateError::WrongFormat));
+        assert_eq!(
+            check_date("Dec 3, 2024", &ymd()),
+            Err(DateError::WrongFormat)
+        );
+        assert_eq!(
+            check_date("2024-12-16 ", &ymd()),
+            Err(DateError::WrongFormat)
+        );
     }
 
     #[test]
@@ -175,9 +190,16 @@ mod tests {
     #[test]
     fn display_patterns() {
         assert_eq!(check_display_pattern("MMM DD, YYYY"), Ok(()));
-        assert_eq!(check_display_pattern("dddd, MMMM Do YYYY [at] HH:mm"), Ok(()));
-        assert!(check_display_pattern("MMM QQ, YYYY").unwrap_err().contains("QQ"));
-        assert!(check_display_pattern("YYYYY-MM").unwrap_err().contains("YYYYY"));
+        assert_eq!(
+            check_display_pattern("dddd, MMMM Do YYYY [at] HH:mm"),
+            Ok(())
+        );
+        assert!(check_display_pattern("MMM QQ, YYYY")
+            .unwrap_err()
+            .contains("QQ"));
+        assert!(check_display_pattern("YYYYY-MM")
+            .unwrap_err()
+            .contains("YYYYY"));
         assert!(check_display_pattern(", -").is_err());
     }
 }

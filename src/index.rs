@@ -50,7 +50,10 @@ pub struct Summary {
 
 impl Summary {
     pub fn field(&self, name: &str) -> Option<&Located<String>> {
-        self.fields.iter().find(|(f, _)| &**f == name).map(|(_, v)| v)
+        self.fields
+            .iter()
+            .find(|(f, _)| &**f == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -91,7 +94,9 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         if field == collection.id_field || fields.iter().any(|(f, _)| &**f == field) {
             continue;
         }
-        let Some(node) = root.lookup(field) else { continue };
+        let Some(node) = root.lookup(field) else {
+            continue;
+        };
         let Some(value) = node.as_str() else { continue };
         fields.push((
             field.into(),

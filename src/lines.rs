@@ -64,7 +64,10 @@ impl<'a> LineIndex<'a> {
 
     /// Byte range of 0-based `line`, without its line ending.
     pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
-        let start = self.starts.get(line).map_or(self.text.len(), |&s| s as usize);
+        let start = self
+            .starts
+            .get(line)
+            .map_or(self.text.len(), |&s| s as usize);
         let mut end = self
             .starts
             .get(line + 1)

@@ -72,9 +72,7 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
     for path in &target.paths {
         match path.canonicalize() {
             Ok(canonical) => given.push(canonical),
-            Err(error) => result
-                .errors
-                .push(format!("{}: {error}", path.display())),
+            Err(error) => result.errors.push(format!("{}: {error}", path.display())),
         }
     }
     if given.is_empty() {
@@ -97,7 +95,11 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
         });
     }
     // Named files are checked even when the globs leave them out.
-    let named: HashSet<&Path> = given.iter().filter(|p| p.is_file()).map(PathBuf::as_path).collect();
+    let named: HashSet<&Path> = given
+        .iter()
+        .filter(|p| p.is_file())
+        .map(PathBuf::as_path)
+        .collect();
     files.extend(named.iter().map(|p| p.to_path_buf()));
     files.sort();
     files.dedup();
@@ -111,7 +113,10 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
         .num_threads(target.threads)
         .build()
         .context("cannot start worker threads")?;
-    let want_summary = settings.rules.enabled().any(|(r, _)| r.meta().stage == Stage::Corpus);
+    let want_summary = settings
+        .rules
+        .enabled()
+        .any(|(r, _)| r.meta().stage == Stage::Corpus);
     let linted: Vec<(Arc<Path>, bool, Linted)> = pool.install(|| {
         files
             .par_iter()
@@ -156,7 +161,8 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
             if rule.meta().stage != Stage::Corpus {
                 continue;
             }
-            let mut cx = rules::CorpusContext::new(&index, settings, rule.meta(), severity, &mut found);
+            let mut cx =
+                rules::CorpusContext::new(&index, settings, rule.meta(), severity, &mut found);
             rule.check_corpus(&mut cx);
         }
         for (file, diagnostic) in found {
@@ -178,7 +184,12 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
 
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.span().start, a.span().end, a.rule, &a.message).cmp(&(b.span().start, b.span().end, b.rule, &b.message))
+        (a.span().start, a.span().end, a.rule, &a.message).cmp(&(
+            b.span().start,
+            b.span().end,
+            b.rule,
+            &b.message,
+        ))
     });
 }
 
@@ -188,7 +199,13 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 pub fn find_corpus_root(given: &[PathBuf]) -> PathBuf {
     let dirs: Vec<&Path> = given
         .iter()
-        .map(|p| if p.is_dir() { p.as_path() } else { p.parent().unwrap_or(p) })
+        .map(|p| {
+            if p.is_dir() {
+                p.as_path()
+            } else {
+                p.parent().unwrap_or(p)
+            }
+        })
         .collect();
     let mut base = dirs[0].to_path_buf();
     for dir in &dirs[1..] {
@@ -198,7 +215,11 @@ pub fn find_corpus_root(given: &[PathBuf]) -> PathBuf {
             }
         }
     }
-    let marked = |name: &str| base.ancestors().find(|d| d.join(name).exists()).map(Path::to_path_buf);
+    let marked = |name: &str| {
+        base.ancestors()
+            .find(|d| d.join(name).exists())
+            .map(Path::to_path_buf)
+    };
     marked("fmlint.toml")
         .or_else(|| marked(".git"))
         .unwrap_or(base)
@@ -229,7 +250,13 @@ pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
     out
 }
 
-fn lint_path(path: &Path, shown: &Path, settings: &Settings, report: bool, want_summary: bool) -> Linted {
+fn lint_path(
+    path: &Path,
+    shown: &Path,
+    settings: &Settings,
+    report: bool,
+    want_summary: bool,
+) -> Linted {
     match std::fs::read(path) {
         Ok(bytes) => lint_bytes(shown, &bytes, settings, report, want_summary),
         Err(error) => {
@@ -255,7 +282,13 @@ fn lint_path(path: &Path, shown: &Path, settings: &Settings, report: bool, want_
 
 /// Lints a file's bytes. `report` runs the per-file rules; `want_summary`
 /// builds the index summary.
-pub(crate) fn lint_bytes(path: &Path, bytes: &[u8], settings: &Settings, report: bool, want_summary: bool) -> Linted {
+pub(crate) fn lint_bytes(
+    path: &Path,
+    bytes: &[u8],
+    settings: &Settings,
+    report: bool,
+    want_summary: bool,
+) -> Linted {
     let unreadable = |offset: usize, message: String| {
         let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or("");
         let lines = LineIndex::new(valid);
@@ -275,13 +308,19 @@ pub(crate) fn lint_bytes(path: &Path, bytes: &[u8], settings: &Settings, report:
         }
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return unreadable(nul, format!("the file contains a NUL byte at offset {nul}: not a text file"));
+        return unreadable(
+            nul,
+            format!("the file contains a NUL byte at offset {nul}: not a text file"),
+        );
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
             let at = error.valid_up_to();
-            return unreadable(at, format!("the file is not valid UTF-8 (invalid byte at offset {at})"));
+            return unreadable(
+                at,
+                format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+            );
         }
     };
     let (diagnostics, summary) = lint_text(path, text, settings, report, want_summary);
@@ -314,8 +353,13 @@ pub fn lint_text(
         Err(SplitError::Missing(span)) => {
             emit(
                 &rules::MissingFrontMatter::META,
-                Diagnostic::new(span, "the file has no front matter: its first line is not `---`")
-                    .with_help("start the file with a `---` line, the YAML header, and a closing `---`"),
+                Diagnostic::new(
+                    span,
+                    "the file has no front matter: its first line is not `---`",
+                )
+                .with_help(
+                    "start the file with a `---` line, the YAML header, and a closing `---`",
+                ),
             );
             return (out, None);
         }
@@ -341,15 +385,22 @@ pub fn lint_text(
                 let first_line = lines.line_col(first.start as usize).line;
                 emit(
                     &rules::DuplicateKey::META,
-                    Diagnostic::new(*key, format!("duplicate key `{name}` (first defined on line {first_line})"))
-                        .with_field(name.clone())
-                        .with_help("remove one of the two; YAML loaders keep one value silently"),
+                    Diagnostic::new(
+                        *key,
+                        format!("duplicate key `{name}` (first defined on line {first_line})"),
+                    )
+                    .with_field(name.clone())
+                    .with_help("remove one of the two; YAML loaders keep one value silently"),
                 );
             }
         }
     }
     let Some(root) = parsed.root else {
-        if !parsed.problems.iter().any(|p| matches!(p, Problem::Syntax { .. })) {
+        if !parsed
+            .problems
+            .iter()
+            .any(|p| matches!(p, Problem::Syntax { .. }))
+        {
             emit(
                 &rules::NotAMapping::META,
                 Diagnostic::new(header.open, "the front matter is empty")
@@ -367,7 +418,11 @@ pub fn lint_text(
         emit(
             &rules::NotAMapping::META,
             Diagnostic::new(
-                if root.span.is_empty() { header.open } else { root.span },
+                if root.span.is_empty() {
+                    header.open
+                } else {
+                    root.span
+                },
                 format!("the front matter is {found}, not a mapping of keys to values"),
             )
             .with_help("write the header as `key: value` lines"),

@@ -66,7 +66,10 @@ impl References {
     /// one: the prefix followed by digits without a leading zero.
     pub fn number(&self, key: &str) -> Option<u32> {
         let digits = key.strip_prefix(&self.prefix)?;
-        if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.is_empty()
+            || digits.starts_with('0')
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
             return None;
         }
         digits.parse().ok()
@@ -87,7 +90,10 @@ impl References {
 
     /// Entry keys that mirror a field unique across the corpus (`url`): an
     /// entry whose value equals the document's own points at itself.
-    pub fn identifying_mirrors<'s>(&'s self, unique: &'s [Unique]) -> impl Iterator<Item = &'s (String, String)> {
+    pub fn identifying_mirrors<'s>(
+        &'s self,
+        unique: &'s [Unique],
+    ) -> impl Iterator<Item = &'s (String, String)> {
         self.mirror
             .iter()
             .filter(move |(_, target)| unique.iter().any(|u| &u.field == target))
@@ -132,7 +138,11 @@ pub fn quicktakes() -> Collection {
         }],
         display_formats: vec!["date_format".into()],
         checks: vec![
-            check("url-mismatch", "url", "/learn/{subject|slug}/questions/{title|slug}"),
+            check(
+                "url-mismatch",
+                "url",
+                "/learn/{subject|slug}/questions/{title|slug}",
+            ),
             check("file-name-mismatch", "file_name", "{path.name}"),
             check("file-name-mismatch", "file_name", "{url|last_segment}.md"),
             Check {

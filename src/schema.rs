@@ -40,8 +40,8 @@ impl CompiledSchema {
     }
 
     pub fn compile(name: &str, text: &str) -> Result<CompiledSchema> {
-        let schema: Json =
-            serde_json::from_str(text).with_context(|| format!("schema `{name}` is not valid JSON"))?;
+        let schema: Json = serde_json::from_str(text)
+            .with_context(|| format!("schema `{name}` is not valid JSON"))?;
         let validator = jsonschema::options()
             .with_draft(Draft::Draft202012)
             .should_validate_formats(true)
@@ -82,7 +82,9 @@ impl CompiledSchema {
             };
             match error.kind() {
                 ValidationErrorKind::Required { property } => {
-                    let property = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+                    let property = property
+                        .as_str()
+                        .map_or_else(|| property.to_string(), str::to_string);
                     let mut path = field.clone();
                     push_key(&mut path, &property);
                     out.push(
@@ -123,8 +125,11 @@ impl CompiledSchema {
                         format!("`{field}`")
                     };
                     out.push(
-                        Diagnostic::new(span, describe(kind, &name, resolved.node, &error.to_string()))
-                            .with_field(field),
+                        Diagnostic::new(
+                            span,
+                            describe(kind, &name, resolved.node, &error.to_string()),
+                        )
+                        .with_field(field),
                     );
                 }
             }
@@ -143,14 +148,24 @@ fn describe(kind: &ValidationErrorKind, name: &str, node: &Node, fallback: &str)
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
-            format!("{name} must be {}, found {}", article(&expected), node.type_name())
+            format!(
+                "{name} must be {}, found {}",
+                article(&expected),
+                node.type_name()
+            )
         }
         ValidationErrorKind::Constant { expected_value } => {
             format!("{name} must be {}", quote(expected_value))
         }
-        ValidationErrorKind::Enum { options } => format!("{name} must be one of {}", quote(options)),
+        ValidationErrorKind::Enum { options } => {
+            format!("{name} must be one of {}", quote(options))
+        }
         ValidationErrorKind::Pattern { pattern } => {
             format!("{name} does not match the pattern `{pattern}`")
         }

@@ -46,7 +46,10 @@ pub struct RuleSet {
 impl RuleSet {
     pub fn defaults() -> RuleSet {
         RuleSet {
-            severities: RULES.iter().map(|r| Some(r.meta().default_severity)).collect(),
+            severities: RULES
+                .iter()
+                .map(|r| Some(r.meta().default_severity))
+                .collect(),
         }
     }
 

@@ -37,7 +37,10 @@ mod tests {
         assert_eq!(super::quicktakes("IPO & FPO"), "ipo--fpo");
         assert_eq!(super::quicktakes("Na+ - K+"), "na--k");
         assert_eq!(super::quicktakes("decision-making"), "decisionmaking");
-        assert_eq!(super::quicktakes("Business and Management"), "business-and-management");
+        assert_eq!(
+            super::quicktakes("Business and Management"),
+            "business-and-management"
+        );
         assert_eq!(super::quicktakes("Café 🚀 Ünïcode"), "caf--ncode");
     }
 

@@ -20,7 +20,10 @@ pub struct Template {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Part {
     Literal(String),
-    Var { source: Source, filters: Vec<Filter> },
+    Var {
+        source: Source,
+        filters: Vec<Filter>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,13 +70,17 @@ impl Template {
                 parts.push(Part::Literal(rest[..open].to_string()));
             }
             let Some(close) = rest[open..].find('}') else {
-                return Err(TemplateError(format!("unclosed `{{` in template `{source}`")));
+                return Err(TemplateError(format!(
+                    "unclosed `{{` in template `{source}`"
+                )));
             };
             parts.push(parse_var(&rest[open + 1..open + close], source)?);
             rest = &rest[open + close + 1..];
         }
         if rest.contains('}') {
-            return Err(TemplateError(format!("unmatched `}}` in template `{source}`")));
+            return Err(TemplateError(format!(
+                "unmatched `}}` in template `{source}`"
+            )));
         }
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
@@ -123,7 +130,11 @@ fn parse_var(inner: &str, template: &str) -> Result<Part, TemplateError> {
     let mut pieces = inner.split('|').map(str::trim);
     let name = pieces.next().unwrap_or_default();
     let source = match name {
-        "" => return Err(TemplateError(format!("empty placeholder in template `{template}`"))),
+        "" => {
+            return Err(TemplateError(format!(
+                "empty placeholder in template `{template}`"
+            )))
+        }
         "path.name" => Source::PathName,
         "path.stem" => Source::PathStem,
         "path.parent" => Source::PathParent,
@@ -167,7 +178,11 @@ fn apply(filter: Filter, value: &str) -> String {
         Filter::Slug => slug::quicktakes(value),
         Filter::Urlize => slug::urlize(value),
         Filter::Lower => value.to_lowercase(),
-        Filter::LastSegment => value.rsplit('/').find(|s| !s.is_empty()).unwrap_or("").to_string(),
+        Filter::LastSegment => value
+            .rsplit('/')
+            .find(|s| !s.is_empty())
+            .unwrap_or("")
+            .to_string(),
         Filter::Segment(n) => value
             .split('/')
             .filter(|s| !s.is_empty())
@@ -196,8 +211,14 @@ mod tests {
             render("/learn/{subject|slug}/questions/{title|slug}").as_deref(),
             Some("/learn/ipo--fpo/questions/what-is-it")
         );
-        assert_eq!(render("{path.parent}/{path.stem}").as_deref(), Some("ipo--fpo/what-is-it"));
-        assert_eq!(render("{url|segment:2}|{url|last_segment}.md").as_deref(), Some("a|b.md"));
+        assert_eq!(
+            render("{path.parent}/{path.stem}").as_deref(),
+            Some("ipo--fpo/what-is-it")
+        );
+        assert_eq!(
+            render("{url|segment:2}|{url|last_segment}.md").as_deref(),
+            Some("a|b.md")
+        );
         assert_eq!(render("{missing}"), None);
     }
 

@@ -29,10 +29,7 @@ const BOM: &str = "\u{feff}";
 
 pub fn split(text: &str) -> Result<Header, SplitError> {
     let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    let mut lines = Lines {
-        text,
-        pos: start,
-    };
+    let mut lines = Lines { text, pos: start };
     let Some((first, first_end)) = lines.next() else {
         return Err(SplitError::Missing(Span::empty(start)));
     };
@@ -124,9 +121,15 @@ mod tests {
     #[test]
     fn missing_and_unclosed() {
         assert_eq!(split(""), Err(SplitError::Missing(Span::empty(0))));
-        assert_eq!(split("# hi\n---\n"), Err(SplitError::Missing(Span::new(0, 4))));
+        assert_eq!(
+            split("# hi\n---\n"),
+            Err(SplitError::Missing(Span::new(0, 4)))
+        );
         assert_eq!(split("----\n"), Err(SplitError::Missing(Span::new(0, 4))));
-        assert_eq!(split("---\na: 1\n"), Err(SplitError::Unclosed(Span::new(0, 3))));
+        assert_eq!(
+            split("---\na: 1\n"),
+            Err(SplitError::Unclosed(Span::new(0, 3)))
+        );
         assert_eq!(split("---"), Err(SplitError::Unclosed(Span::new(0, 3))));
     }
 

@@ -166,7 +166,10 @@ pub enum Step<'s> {
 impl<'a> Node<'a> {
     /// Walks `steps` as far as the tree allows; stops at the deepest node
     /// that exists.
-    pub fn resolve<'t, 's>(&'t self, steps: impl IntoIterator<Item = Step<'s>>) -> Resolved<'t, 'a> {
+    pub fn resolve<'t, 's>(
+        &'t self,
+        steps: impl IntoIterator<Item = Step<'s>>,
+    ) -> Resolved<'t, 'a> {
         let mut here = Resolved {
             node: self,
             key: None,
@@ -175,7 +178,9 @@ impl<'a> Node<'a> {
         for step in steps {
             match (step, &here.node.value) {
                 (Step::Key(name), Value::Map(_)) => {
-                    let Some(entry) = here.node.entry(name) else { break };
+                    let Some(entry) = here.node.entry(name) else {
+                        break;
+                    };
                     push_key(&mut here.field, name);
                     here.node = &entry.value;
                     here.key = Some(&entry.key);

@@ -41,7 +41,11 @@ pub enum Problem {
     /// The parser stopped here; the tree is not usable.
     Syntax { at: Span, message: String },
     /// `key` repeats a key of the same mapping first written at `first`.
-    DuplicateKey { key: Span, first: Span, name: String },
+    DuplicateKey {
+        key: Span,
+        first: Span,
+        name: String,
+    },
 }
 
 /// Parses `text[yaml]`, reporting spans in `text`'s coordinates.
@@ -129,24 +133,28 @@ impl<'a> Builder<'a> {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if self.stack.len() >= MAX_DEPTH {
                     let at = self.span(span);
-                    return Err(syntax(at, format!("nesting is deeper than {MAX_DEPTH} levels")));
+                    return Err(syntax(
+                        at,
+                        format!("nesting is deeper than {MAX_DEPTH} levels"),
+                    ));
                 }
                 let start = self.span(span).start as usize;
-                self.stack.push(if matches!(event, Event::SequenceStart(..)) {
-                    Frame::Seq {
-                        start,
-                        anchor,
-                        items: Vec::new(),
-                    }
-                } else {
-                    Frame::Map {
-                        start,
-                        anchor,
-                        entries: Vec::new(),
-                        key: None,
-                        index: None,
-                    }
-                });
+                self.stack
+                    .push(if matches!(event, Event::SequenceStart(..)) {
+                        Frame::Seq {
+                            start,
+                            anchor,
+                            items: Vec::new(),
+                        }
+                    } else {
+                        Frame::Map {
+                            start,
+                            anchor,
+                            entries: Vec::new(),
+                            key: None,
+                            index: None,
+                        }
+                    });
                 Ok(())
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -499,7 +507,10 @@ mod tests {
     fn nested_map_span_ends_at_last_value() {
         let text = "seo:\n  title: A\n  d: B\nz: 1\n";
         let tree = root(text);
-        assert_eq!(&text[tree.get("seo").unwrap().span.range()], "title: A\n  d: B");
+        assert_eq!(
+            &text[tree.get("seo").unwrap().span.range()],
+            "title: A\n  d: B"
+        );
         assert_eq!(tree.lookup("seo.d").unwrap().as_str(), Some("B"));
     }
 
@@ -523,7 +534,9 @@ mod tests {
         let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
         text.push_str("k7: again\n");
         let parsed = parse_str(&text);
-        assert!(matches!(&parsed.problems[..], [Problem::DuplicateKey { name, .. }] if name == "k7"));
+        assert!(
+            matches!(&parsed.problems[..], [Problem::DuplicateKey { name, .. }] if name == "k7")
+        );
     }
 
     #[test]
@@ -545,7 +558,9 @@ mod tests {
         }
         let parsed = parse_str(&text);
         assert!(parsed.root.is_none());
-        assert!(matches!(&parsed.problems[..], [Problem::Syntax { message, .. }] if message.contains("aliases")));
+        assert!(
+            matches!(&parsed.problems[..], [Problem::Syntax { message, .. }] if message.contains("aliases"))
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use miette::{
-    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan,
-    SpanContents,
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
 };
 use rayon::prelude::*;
 
@@ -45,6 +45,8 @@ pub fn write(result: &CheckResult, out: &mut dyn Write, options: &FullOptions) -
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
+        // Messages carry URLs and paths that users copy: never break them.
+        .with_break_words(false)
         .with_links(false);
     let rendered: Vec<String> = result
         .files
@@ -102,7 +104,12 @@ struct FileSource {
 impl FileSource {
     fn new(path: &Path, text: Arc<str>) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         FileSource {
             name: path.display().to_string(),
             text,
@@ -125,7 +132,10 @@ impl FileSource {
     }
 
     fn line_end(&self, line: usize) -> usize {
-        self.starts.get(line + 1).copied().unwrap_or(self.text.len())
+        self.starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 }
 
@@ -142,13 +152,17 @@ impl SourceCode for FileSource {
             return Err(MietteError::OutOfBounds);
         }
         let first = self.line_of(start).saturating_sub(before);
-        let last_of_span = self.line_of(end.saturating_sub(usize::from(span.len() > 0)).max(start));
+        let last_of_span =
+            self.line_of(end.saturating_sub(usize::from(!span.is_empty())).max(start));
         let last = (last_of_span + after).min(self.starts.len() - 1);
         // Without leading context miette wants the span's own position (it
         // titles the snippet with it); with context, whole lines.
         let (window_start, column) = if before == 0 {
             let line_start = self.starts[self.line_of(start)];
-            let column = self.text.get(line_start..start).map_or(0, |s| s.chars().count());
+            let column = self
+                .text
+                .get(line_start..start)
+                .map_or(0, |s| s.chars().count());
             (start, column)
         } else {
             (self.starts[first], 0)
@@ -178,7 +192,11 @@ struct Report<'s> {
 }
 
 impl<'s> Report<'s> {
-    fn new(d: &Diagnostic, source: &'s FileSource, others: &'s HashMap<Arc<Path>, FileSource>) -> Self {
+    fn new(
+        d: &Diagnostic,
+        source: &'s FileSource,
+        others: &'s HashMap<Arc<Path>, FileSource>,
+    ) -> Self {
         let label = d.label.as_deref().map(str::to_string);
         Report {
             message: d.message.to_string(),
@@ -242,7 +260,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -260,6 +280,8 @@ impl miette::Diagnostic for Report<'_> {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 }

@@ -22,7 +22,12 @@ pub enum Format {
     Concise,
 }
 
-pub fn write(format: Format, result: &CheckResult, out: &mut dyn Write, options: &FullOptions) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    result: &CheckResult,
+    out: &mut dyn Write,
+    options: &FullOptions,
+) -> io::Result<()> {
     match format {
         Format::Full => full::write(result, out, options),
         Format::Concise => concise::write(result, out),
@@ -82,7 +87,11 @@ pub fn write_statistics(result: &CheckResult, out: &mut dyn Write) -> io::Result
     }
     let mut rows: Vec<_> = by_rule.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let width = rows.iter().map(|(_, n)| n.to_string().len()).max().unwrap_or(1);
+    let width = rows
+        .iter()
+        .map(|(_, n)| n.to_string().len())
+        .max()
+        .unwrap_or(1);
     for ((rule, severity), n) in rows {
         writeln!(out, "{n:>width$}  {rule:<24} {}", severity.as_str())?;
     }

@@ -18,7 +18,13 @@ fn run_checks(cx: &mut FileContext) {
     };
     let mut reported: Vec<&str> = Vec::new();
     let mut findings = Vec::new();
-    for check in cx.settings.collection.checks.iter().filter(|c| c.rule == rule) {
+    for check in cx
+        .settings
+        .collection
+        .checks
+        .iter()
+        .filter(|c| c.rule == rule)
+    {
         if reported.contains(&check.field.as_str()) {
             continue;
         }

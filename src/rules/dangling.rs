@@ -36,7 +36,9 @@ impl Rule for DanglingReference {
     fn check_corpus(&self, cx: &mut CorpusContext) {
         let index = cx.index;
         let collection = &cx.settings.collection;
-        let Some(spec) = &collection.references else { return };
+        let Some(spec) = &collection.references else {
+            return;
+        };
         let identifying: Vec<&str> = spec
             .identifying_mirrors(&collection.unique)
             .map(|(entry_field, _)| entry_field.as_str())
@@ -64,8 +66,14 @@ impl Rule for DanglingReference {
                     ))
                 });
                 let message = match &suggestion {
-                    Some(s) => format!("`{}` refers to id {}, which no article has; {s}", entry.key, id.value),
-                    None => format!("`{}` refers to id {}, which no article has", entry.key, id.value),
+                    Some(s) => format!(
+                        "`{}` refers to id {}, which no article has; {s}",
+                        entry.key, id.value
+                    ),
+                    None => format!(
+                        "`{}` refers to id {}, which no article has",
+                        entry.key, id.value
+                    ),
                 };
                 let mut diagnostic = Diagnostic::new(id.location.span, message)
                     .with_field(format!("{}.{}", entry.key, spec.id))

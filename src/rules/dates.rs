@@ -102,9 +102,12 @@ impl Rule for InvalidDateFormat {
                 continue;
             };
             cx.report(
-                Diagnostic::new(node.span, format!("`{value}` is not a valid date display pattern: {reason}"))
-                    .with_field(field.clone())
-                    .with_help("use tokens such as `YYYY`, `MMM`, `DD`, e.g. `MMM DD, YYYY`"),
+                Diagnostic::new(
+                    node.span,
+                    format!("`{value}` is not a valid date display pattern: {reason}"),
+                )
+                .with_field(field.clone())
+                .with_help("use tokens such as `YYYY`, `MMM`, `DD`, e.g. `MMM DD, YYYY`"),
             );
         }
     }

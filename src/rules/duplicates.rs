@@ -69,11 +69,19 @@ impl Rule for DuplicateUrl {
     }
 }
 
+/// One file holding a repeated value.
+#[derive(Clone)]
+struct Holder {
+    file: usize,
+    location: Location,
+    value: String,
+}
+
 /// Reports every unique-field group filed under `rule`.
 fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
     let collection = &cx.settings.collection;
     let index = cx.index;
-    let mut groups: Vec<(String, Vec<(usize, Location, String)>)> = Vec::new();
+    let mut groups: Vec<(String, Vec<Holder>)> = Vec::new();
     for unique in collection.unique.iter().filter(|u| u.rule == rule) {
         let field = unique.field.as_str();
         if field == collection.id_field {
@@ -82,7 +90,11 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
                     .iter()
                     .filter_map(|&f| {
                         let id = index.files[f].summary.id.as_ref()?;
-                        Some((f, id.location, id.value.clone()))
+                        Some(Holder {
+                            file: f,
+                            location: id.location,
+                            value: id.value.clone(),
+                        })
                     })
                     .collect();
                 groups.push((field.to_string(), located));
@@ -90,15 +102,19 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
         } else {
             for holders in index.duplicate_values(field) {
                 // Holders share a hash; group by the actual text.
-                let mut located: Vec<(usize, Location, String)> = holders
+                let mut located: Vec<Holder> = holders
                     .iter()
                     .filter_map(|&f| {
                         let value = index.files[f].summary.field(field)?;
-                        Some((f, value.location, value.value.clone()))
+                        Some(Holder {
+                            file: f,
+                            location: value.location,
+                            value: value.value.clone(),
+                        })
                     })
                     .collect();
-                located.sort_by(|a, b| a.2.cmp(&b.2).then(a.0.cmp(&b.0)));
-                for chunk in located.chunk_by(|a, b| a.2 == b.2) {
+                located.sort_by(|a, b| a.value.cmp(&b.value).then(a.file.cmp(&b.file)));
+                for chunk in located.chunk_by(|a, b| a.value == b.value) {
                     groups.push((field.to_string(), chunk.to_vec()));
                 }
             }
@@ -108,7 +124,12 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
         if holders.len() < 2 {
             continue;
         }
-        for (i, (file, location, value)) in holders.iter().enumerate() {
+        for (i, holder) in holders.iter().enumerate() {
+            let Holder {
+                file,
+                location,
+                value,
+            } = holder;
             let others: Vec<_> = holders
                 .iter()
                 .enumerate()
@@ -118,7 +139,7 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
             let names: Vec<String> = others
                 .iter()
                 .take(3)
-                .map(|(f, ..)| index.files[*f].path.display().to_string())
+                .map(|h| index.files[h.file].path.display().to_string())
                 .collect();
             let more = match others.len().saturating_sub(3) {
                 0 => String::new(),
@@ -126,15 +147,20 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
             };
             let mut diagnostic = Diagnostic::new(
                 location.span,
-                format!("{field} `{value}` is also used by {}{more}", names.join(", ")),
+                format!(
+                    "{field} `{value}` is also used by {}{more}",
+                    names.join(", ")
+                ),
             )
             .with_field(field.clone())
-            .with_help(format!("each {field} must be unique: keep one of these files or change its {field}"));
+            .with_help(format!(
+                "each {field} must be unique: keep one of these files or change its {field}"
+            ));
             diagnostic.location = *location;
-            for (other, other_location, _) in others {
+            for other in others {
                 diagnostic = diagnostic.with_related(Related {
-                    path: index.files[*other].path.clone(),
-                    location: *other_location,
+                    path: index.files[other.file].path.clone(),
+                    location: other.location,
                     message: Cow::Owned(format!("{field} `{value}` also here")),
                 });
             }

@@ -23,10 +23,12 @@ mod references;
 mod schema;
 mod stale;
 mod structure;
+mod unused_suppression;
 
 pub use structure::{
     DuplicateKey, MissingFrontMatter, NotAMapping, UnclosedFrontMatter, UnreadableFile, YamlSyntax,
 };
+pub use unused_suppression::UnusedSuppression;
 
 /// Declares a rule: a unit struct whose doc comment becomes `META.docs`.
 macro_rules! declare_rule {
@@ -164,7 +166,31 @@ pub static RULES: &[&dyn Rule] = &[
     &duplicates::DuplicateUrl,
     &dangling::DanglingReference,
     &stale::StaleReference,
+    &unused_suppression::UnusedSuppression,
 ];
+
+/// The rule table of the README, generated from the registry (a test keeps
+/// the README in step).
+pub fn markdown_table() -> String {
+    let mut out = String::from("| rule | severity | runs on | fix | what it checks |\n|---|---|---|---|---|\n");
+    for rule in RULES {
+        let meta = rule.meta();
+        let fix = match meta.fix {
+            FixKind::None => "",
+            FixKind::Safe => "safe",
+            FixKind::Unsafe => "unsafe",
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            meta.name,
+            meta.default_severity.as_str(),
+            meta.stage.as_str(),
+            fix,
+            meta.summary().replace('|', "\\|")
+        ));
+    }
+    out
+}
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().name == name)
@@ -219,7 +245,8 @@ impl<'c, 'a> FileContext<'c, 'a> {
 
     /// Reports a finding under the running rule.
     pub fn report(&mut self, diagnostic: Diagnostic) {
-        self.out.push(resolve(diagnostic, self.rule, self.severity, self.lines));
+        self.out
+            .push(resolve(diagnostic, self.rule, self.severity, self.lines));
     }
 
     pub fn locate(&self, span: crate::diagnostic::Span) -> Location {

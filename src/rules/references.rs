@@ -39,7 +39,9 @@ impl Rule for SelfReference {
 
     fn check_file(&self, cx: &mut FileContext) {
         let collection = &cx.settings.collection;
-        let Some(refs) = &collection.references else { return };
+        let Some(refs) = &collection.references else {
+            return;
+        };
         let own_id = cx.root.get(&collection.id_field).and_then(id_key);
         let mut findings = Vec::new();
         for (_, entry) in refs.entries(cx.root) {
@@ -47,21 +49,28 @@ impl Rule for SelfReference {
             if let (Some(own), Some(id_node)) = (&own_id, entry.value.get(&refs.id)) {
                 if id_key(id_node).as_ref() == Some(own) {
                     findings.push(
-                        Diagnostic::new(id_node.span, format!("`{key}` refers to this article itself (id {own})"))
-                            .with_field(format!("{key}.{}", refs.id))
-                            .with_help("point it at another article or remove the entry"),
+                        Diagnostic::new(
+                            id_node.span,
+                            format!("`{key}` refers to this article itself (id {own})"),
+                        )
+                        .with_field(format!("{key}.{}", refs.id))
+                        .with_help("point it at another article or remove the entry"),
                     );
                     continue;
                 }
             }
             for (entry_field, target_field) in refs.identifying_mirrors(&collection.unique) {
                 let own = cx.root.lookup(target_field).and_then(|n| n.as_str());
-                let Some(node) = entry.value.get(entry_field) else { continue };
+                let Some(node) = entry.value.get(entry_field) else {
+                    continue;
+                };
                 if own.is_some() && node.as_str() == own {
                     findings.push(
                         Diagnostic::new(
                             node.span,
-                            format!("`{key}` refers to this article itself by its `{target_field}`"),
+                            format!(
+                                "`{key}` refers to this article itself by its `{target_field}`"
+                            ),
                         )
                         .with_field(format!("{key}.{entry_field}"))
                         .with_help("point it at another article or remove the entry"),
@@ -107,18 +116,25 @@ impl Rule for DuplicateReference {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        let Some(refs) = &cx.settings.collection.references else { return };
+        let Some(refs) = &cx.settings.collection.references else {
+            return;
+        };
         let mut first: HashMap<String, &str> = HashMap::new();
         let mut findings = Vec::new();
         for (_, entry) in refs.entries(cx.root) {
-            let Some(id_node) = entry.value.get(&refs.id) else { continue };
+            let Some(id_node) = entry.value.get(&refs.id) else {
+                continue;
+            };
             let Some(id) = id_key(id_node) else { continue };
             let key = entry.key.text.as_ref();
             if let Some(earlier) = first.get(&id) {
                 findings.push(
-                    Diagnostic::new(id_node.span, format!("`{key}` repeats id {id}, already listed as `{earlier}`"))
-                        .with_field(format!("{key}.{}", refs.id))
-                        .with_help(format!("remove `{key}` and renumber the entries after it")),
+                    Diagnostic::new(
+                        id_node.span,
+                        format!("`{key}` repeats id {id}, already listed as `{earlier}`"),
+                    )
+                    .with_field(format!("{key}.{}", refs.id))
+                    .with_help(format!("remove `{key}` and renumber the entries after it")),
                 );
             } else {
                 first.insert(id, key);
@@ -160,7 +176,9 @@ impl Rule for ReferenceNumbering {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        let Some(refs) = &cx.settings.collection.references else { return };
+        let Some(refs) = &cx.settings.collection.references else {
+            return;
+        };
         let mut entries = refs.entries(cx.root);
         entries.sort_by_key(|&(n, e)| (n, e.key.span));
         // Repeated keys are `duplicate-key`'s; count each number once.
@@ -174,7 +192,10 @@ impl Rule for ReferenceNumbering {
         };
         let expected = refs.key(position as u32 + 1);
         let message = if position == 0 {
-            format!("references must start at `{expected}`, found `{}`", entry.key.text)
+            format!(
+                "references must start at `{expected}`, found `{}`",
+                entry.key.text
+            )
         } else {
             format!(
                 "`{}` follows `{}`: references must be numbered without gaps",

@@ -1,0 +1,377 @@
+//! The real binary on fixture trees built in temporary directories: exit
+//! codes, both human formats, the summary line, files vs directories,
+//! `.gitignore`, `--threads`, broken pipes, and the rule docs commands.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use assert_cmd::Command as AssertCommand;
+use predicates::prelude::*;
+
+fn fmlint() -> AssertCommand {
+    AssertCommand::cargo_bin("fmlint").expect("binary built")
+}
+
+/// A clean article with the given id, subject and title, in QuickTakes form.
+fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
+    let subject_slug = fmlint::slug::quicktakes(subject);
+    let slug = fmlint::slug::quicktakes(title);
+    let lines = [
+        "---".to_string(),
+        "_schema: default".into(),
+        format!("id: {id}"),
+        "date: 2024-05-01".into(),
+        format!("title: >-\n    {title}"),
+        format!("article_title: >-\n    {title}"),
+        "date_format: MMM DD, YYYY".into(),
+        "post_on_text: Posted on".into(),
+        format!("seo:\n  title: QuickTakes | {subject}"),
+        "  page_description: >-\n    About it.".into(),
+        "  page_keywords: >-\n    it".into(),
+        "author: QuickTakes".into(),
+        format!("question: >-\n    {title}"),
+        "answer: >-\n    An answer.\\n\\nWith lines.".into(),
+        format!("subject: {subject}"),
+        format!("file_name: {slug}.md"),
+        format!("url: /learn/{subject_slug}/questions/{slug}"),
+        "score: -1.0".into(),
+    ];
+    format!("{}\n{extra}---\n\n&nbsp;\n", lines.join("\n"))
+}
+
+fn write_article(
+    root: &Path,
+    id: i64,
+    subject: &str,
+    title: &str,
+    extra: &str,
+) -> std::path::PathBuf {
+    let dir = root
+        .join("content/learn")
+        .join(fmlint::slug::quicktakes(subject));
+    fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.md", fmlint::slug::quicktakes(title)));
+    fs::write(&path, article(id, subject, title, extra)).unwrap();
+    path
+}
+
+fn related(n: u32, id: i64, subject: &str, title: &str) -> String {
+    format!(
+        "related_article{n}:\n    id: {id}\n    title: >-\n        {title}\n    subject: {subject}\n    url: /learn/{}/questions/{}\n",
+        fmlint::slug::quicktakes(subject),
+        fmlint::slug::quicktakes(title)
+    )
+}
+
+/// Two clean articles that reference each other, and a marker config.
+fn clean_corpus() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("fmlint.toml"), "").unwrap();
+    write_article(
+        dir.path(),
+        1,
+        "Star Gazing",
+        "What is a comet?",
+        &related(1, 2, "Star Gazing", "What is a meteor?"),
+    );
+    write_article(
+        dir.path(),
+        2,
+        "Star Gazing",
+        "What is a meteor?",
+        &related(1, 1, "Star Gazing", "What is a comet?"),
+    );
+    dir
+}
+
+#[test]
+fn clean_corpus_exits_zero_with_a_summary() {
+    let dir = clean_corpus();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(
+            predicate::str::is_match(
+                r"^0 errors, 0 warnings in 0 files; 2 files checked in \d+\.\d\d s\n$",
+            )
+            .unwrap(),
+        );
+}
+
+#[test]
+fn errors_exit_one_in_concise_form() {
+    let dir = clean_corpus();
+    write_article(dir.path(), 3, "Star Gazing", "Is Pluto a planet?", "");
+    let bad = dir
+        .path()
+        .join("content/learn/star-gazing/is-pluto-a-planet.md");
+    let text = fs::read_to_string(&bad)
+        .unwrap()
+        .replace("date: 2024-05-01", "date: 2024-02-30");
+    fs::write(&bad, text).unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise"])
+        .assert()
+        .code(1)
+        .stdout(
+            "content/learn/star-gazing/is-pluto-a-planet.md:4:7: error[invalid-date] `2024-02-30` is not a real calendar date\n",
+        )
+        .stderr(predicate::str::starts_with("1 error, 0 warnings in 1 file; 3 files checked in "));
+}
+
+#[test]
+fn full_format_shows_the_snippet_label_and_help() {
+    let dir = clean_corpus();
+    let path = dir
+        .path()
+        .join("content/learn/star-gazing/what-is-a-comet.md");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace("url: /learn/star-gazing/", "url: /learn/stargazing/");
+    fs::write(&path, text).unwrap();
+    let output = fmlint()
+        .current_dir(dir.path())
+        .args(["check", "--color", "never", "--select", "url-mismatch"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let output = String::from_utf8(output).unwrap();
+    assert!(output.contains("url-mismatch"), "{output}");
+    assert!(
+        output.contains("[content/learn/star-gazing/what-is-a-comet.md:24:6]"),
+        "{output}"
+    );
+    assert!(
+        output.contains("24 │ url: /learn/stargazing/questions/what-is-a-comet"),
+        "{output}"
+    );
+    assert!(
+        output.contains("help: set `url` to `/learn/star-gazing/questions/what-is-a-comet`"),
+        "{output}"
+    );
+    assert!(
+        !output.contains('\u{1b}'),
+        "colour escapes with --color never"
+    );
+}
+
+#[test]
+fn a_named_file_resolves_references_against_the_whole_corpus() {
+    let dir = clean_corpus();
+    // The comet article refers to id 2, which only the meteor article has;
+    // a dangling reference in the meteor article must not be reported.
+    let meteor = dir
+        .path()
+        .join("content/learn/star-gazing/what-is-a-meteor.md");
+    let text = fs::read_to_string(&meteor)
+        .unwrap()
+        .replace("    id: 1\n", "    id: 99\n");
+    fs::write(&meteor, text).unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "content/learn/star-gazing/what-is-a-comet.md"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("1 file checked"));
+    fmlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "content/learn/star-gazing/what-is-a-meteor.md",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "error[dangling-reference] `related_article1` refers to id 99",
+        ));
+}
+
+#[test]
+fn gitignored_files_are_skipped() {
+    let dir = clean_corpus();
+    fs::create_dir_all(dir.path().join("drafts")).unwrap();
+    fs::write(dir.path().join("drafts/broken.md"), "no front matter\n").unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check"])
+        .assert()
+        .code(1);
+    fs::write(dir.path().join(".gitignore"), "drafts/\n").unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn directories_named_md_are_not_files() {
+    let dir = clean_corpus();
+    fs::create_dir_all(dir.path().join("content/learn/weird.md")).unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn usage_and_io_failures_exit_two() {
+    let dir = clean_corpus();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "missing.md"])
+        .assert()
+        .code(2);
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "--select", "no-such-rule"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown rule `no-such-rule`"));
+    fmlint().args(["check", "--format", "xml"]).assert().code(2);
+    fmlint().args(["rule", "no-such-rule"]).assert().code(2);
+}
+
+#[test]
+fn exit_zero_and_quiet() {
+    let dir = clean_corpus();
+    fs::write(
+        dir.path().join("content/learn/star-gazing/x.md"),
+        "plain text\n",
+    )
+    .unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "--exit-zero", "--quiet", "--format", "concise"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("missing-front-matter"))
+        .stderr("");
+}
+
+/// A corpus with one defect in each of `n` files.
+fn broken_corpus(n: i64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("fmlint.toml"), "").unwrap();
+    for i in 0..n {
+        let subject = ["Star Gazing", "Tide Pools", "Ice & Snow"][(i % 3) as usize];
+        let path = write_article(dir.path(), i, subject, &format!("Question number {i}?"), "");
+        let text = fs::read_to_string(&path)
+            .unwrap()
+            .replace("date: 2024-05-01", "date: 2024-13-01");
+        fs::write(&path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let dir = broken_corpus(300);
+    let run = |threads: &str, format: &str| {
+        fmlint()
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "--threads",
+                threads,
+                "--format",
+                format,
+                "--color",
+                "never",
+            ])
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone()
+    };
+    for format in ["concise", "full"] {
+        let one = run("1", format);
+        assert!(!one.is_empty());
+        assert_eq!(
+            one,
+            run("4", format),
+            "{format} differs between 1 and 4 threads"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_a_normal_exit() {
+    let dir = broken_corpus(2000);
+    let mut child = Command::cargo_bin("fmlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "--format", "concise"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert!(matches!(status.code(), Some(0 | 1)), "{status:?}");
+}
+
+#[test]
+fn statistics_count_findings_per_rule() {
+    let dir = broken_corpus(12);
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "--statistics"])
+        .assert()
+        .code(1)
+        .stdout("12  invalid-date             error\n");
+}
+
+#[test]
+fn rules_and_rule_docs() {
+    let listing = fmlint()
+        .arg("rules")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let listing = String::from_utf8(listing).unwrap();
+    for rule in fmlint::rules::RULES {
+        assert!(
+            listing.contains(rule.meta().name),
+            "{} missing from `fmlint rules`",
+            rule.meta().name
+        );
+    }
+    fmlint()
+        .args(["rule", "url-mismatch"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("# url-mismatch\n"))
+        .stdout(predicate::str::contains("## Why is this bad"));
+}

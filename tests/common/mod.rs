@@ -1,0 +1,34 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use fmlint::lint::{check, CheckResult, Target};
+use fmlint::report::{self, Format, FullOptions};
+use fmlint::settings::{RuleSet, Settings};
+
+/// Lints `path` as a corpus of its own with only `rules` enabled.
+pub fn lint_only(path: &Path, rules: &[&str]) -> CheckResult {
+    let mut settings = Settings::quicktakes().expect("built-in settings");
+    let names: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
+    settings.rules = RuleSet::defaults()
+        .select(&names, &[])
+        .expect("known rules");
+    let target = Target {
+        paths: vec![path.to_path_buf()],
+        corpus_root: Some(path.to_path_buf()),
+        threads: 2,
+    };
+    check(&target, &settings).expect("check runs")
+}
+
+/// The full (miette) rendering, colourless at width 100.
+pub fn render_full(result: &CheckResult) -> String {
+    let mut out = Vec::new();
+    report::write(Format::Full, result, &mut out, &FullOptions::default()).expect("render");
+    String::from_utf8(out).expect("UTF-8 output")
+}
+
+pub fn fixtures() -> PathBuf {
+    Path::new("tests").join("fixtures")
+}
