@@ -9,9 +9,10 @@
 //! three. The file is JSON with one entry per line, sorted, so it diffs
 //! well in review.
 //!
-//! Paths are stored relative to the baseline file's directory with `/`
-//! separators, so the same baseline works from any working directory and on
-//! every platform.
+//! Paths are stored relative to the corpus root (the directory holding
+//! `fmlint.toml`, else the git work tree; see `lint::find_corpus_root`) with
+//! `/` separators, so the same baseline works from any working directory,
+//! wherever the baseline file or the checkout lives, and on every platform.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -49,7 +50,12 @@ pub fn value_hash(bytes: &[u8]) -> u64 {
 
 /// A finding's fingerprint for SARIF and GitLab: stable across line moves,
 /// distinct for each `occurrence` of the same key in a file.
-pub fn fingerprint(path: &str, diagnostic: &Diagnostic, value_hash: u64, occurrence: usize) -> String {
+pub fn fingerprint(
+    path: &str,
+    diagnostic: &Diagnostic,
+    value_hash: u64,
+    occurrence: usize,
+) -> String {
     let value = format!("{value_hash:016x}");
     let occurrence = occurrence.to_string();
     format!(
@@ -92,15 +98,14 @@ pub struct Outcome {
 
 pub struct Baseline {
     entries: Vec<Entry>,
-    /// The directory stored paths are relative to.
-    base: PathBuf,
 }
 
 impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read baseline {}", path.display()))?;
-        let file: File =
-            serde_json::from_str(&text).with_context(|| format!("{} is not an fmlint baseline", path.display()))?;
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read baseline {}", path.display()))?;
+        let file: File = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not an fmlint baseline", path.display()))?;
         if file.fmlint_baseline != VERSION {
             bail!(
                 "{}: baseline version {} is not supported (expected {VERSION}); rewrite it with --write-baseline",
@@ -110,13 +115,12 @@ impl Baseline {
         }
         Ok(Baseline {
             entries: file.entries,
-            base: base_dir(path)?,
         })
     }
 
     /// Hides the recorded findings from `result`, one per entry.
     pub fn apply(&self, result: &mut CheckResult, rules: &RuleSet) -> Result<Outcome> {
-        let mapper = PathMapper::new(&self.base)?;
+        let mapper = PathMapper::new(result)?;
         let mut remaining: HashMap<&Entry, usize> = HashMap::new();
         for entry in &self.entries {
             *remaining.entry(entry).or_default() += 1;
@@ -125,22 +129,25 @@ impl Baseline {
         let mut checked = HashSet::new();
         for file in &mut result.files {
             let path = mapper.stored(&file.path);
-            let keys: Vec<Entry> = entries_of(&path, &file.diagnostics, &file.value_hashes);
-            let mut keep = keys.iter().map(|key| match remaining.get_mut(key) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    outcome.hidden += 1;
-                    false
-                }
-                _ => true,
-            });
-            let flags: Vec<bool> = keep.by_ref().collect();
-            file.retain_findings(|i| flags[i]);
+            let keep: Vec<bool> = entries_of(&path, &file.diagnostics, &file.value_hashes)
+                .iter()
+                .map(|key| match remaining.get_mut(key) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        false
+                    }
+                    _ => true,
+                })
+                .collect();
+            outcome.hidden += keep.iter().filter(|&&k| !k).count();
+            file.retain_findings(|i| keep[i]);
             checked.insert(path);
         }
         outcome.fixed = remaining
             .iter()
-            .filter(|(entry, _)| checked.contains(&entry.path) && rules.severity(&entry.rule).is_some())
+            .filter(|(entry, _)| {
+                checked.contains(&entry.path) && rules.severity(&entry.rule).is_some()
+            })
             .map(|(_, n)| n)
             .sum();
         Ok(outcome)
@@ -149,11 +156,17 @@ impl Baseline {
 
 /// Writes every finding of `result` to `path`; returns the entry count.
 pub fn write(path: &Path, result: &CheckResult) -> Result<usize> {
-    let mapper = PathMapper::new(&base_dir(path)?)?;
+    let mapper = PathMapper::new(result)?;
     let mut entries: Vec<Entry> = result
         .files
         .iter()
-        .flat_map(|file| entries_of(&mapper.stored(&file.path), &file.diagnostics, &file.value_hashes))
+        .flat_map(|file| {
+            entries_of(
+                &mapper.stored(&file.path),
+                &file.diagnostics,
+                &file.value_hashes,
+            )
+        })
         .collect();
     entries.sort();
     let mut out = format!("{{\n  \"fmlint_baseline\": {VERSION},\n  \"entries\": [");
@@ -161,8 +174,13 @@ pub fn write(path: &Path, result: &CheckResult) -> Result<usize> {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
         out.push_str(&serde_json::to_string(entry)?);
     }
-    out.push_str(if entries.is_empty() { "]\n}\n" } else { "\n  ]\n}\n" });
-    write_atomically(path, out.as_bytes()).with_context(|| format!("cannot write baseline {}", path.display()))?;
+    out.push_str(if entries.is_empty() {
+        "]\n}\n"
+    } else {
+        "\n  ]\n}\n"
+    });
+    write_atomically(path, out.as_bytes())
+        .with_context(|| format!("cannot write baseline {}", path.display()))?;
     Ok(entries.len())
 }
 
@@ -181,8 +199,14 @@ fn entries_of(path: &str, diagnostics: &[Diagnostic], value_hashes: &[u64]) -> V
 
 /// A temporary file in the same directory, renamed over the target.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let written = std::fs::File::create(&temp).and_then(|mut f| {
         f.write_all(bytes)?;
@@ -195,35 +219,29 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The canonical directory holding the baseline file.
-fn base_dir(path: &Path) -> Result<PathBuf> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    dir.canonicalize()
-        .with_context(|| format!("cannot find the directory of baseline {}", path.display()))
-}
-
 /// Turns shown paths (relative to the working directory) into stored ones
-/// (relative to the baseline's directory, `/`-separated).
+/// (relative to the corpus root, `/`-separated).
 struct PathMapper {
     cwd: PathBuf,
-    base: PathBuf,
+    root: PathBuf,
 }
 
 impl PathMapper {
-    fn new(base: &Path) -> Result<PathMapper> {
+    fn new(result: &CheckResult) -> Result<PathMapper> {
         let cwd = std::env::current_dir()
             .and_then(|d| d.canonicalize())
             .context("cannot read the working directory")?;
-        Ok(PathMapper {
-            cwd,
-            base: base.to_path_buf(),
-        })
+        let root = result.corpus_root.clone().unwrap_or_else(|| cwd.clone());
+        Ok(PathMapper { cwd, root })
     }
 
     fn stored(&self, shown: &Path) -> String {
         let absolute = normalize(&self.cwd.join(shown));
-        let relative = display_path(&absolute, &self.base);
-        let parts: Vec<_> = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+        let relative = display_path(&absolute, &self.root);
+        let parts: Vec<_> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
         parts.join("/")
     }
 }
@@ -257,6 +275,9 @@ mod tests {
 
     #[test]
     fn normalize_resolves_parent_components() {
-        assert_eq!(normalize(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
     }
 }

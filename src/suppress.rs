@@ -67,8 +67,13 @@ struct Located {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Scope {
     File,
-    /// Findings starting in `start..=end` (bytes).
-    Range { start: u32, end: u32 },
+    /// Findings starting in `start..=end` (bytes); `below` when the
+    /// comment is on a line of its own.
+    Range {
+        start: u32,
+        end: u32,
+        below: bool,
+    },
     /// A line directive with no line after it.
     Nowhere,
 }
@@ -76,7 +81,12 @@ enum Scope {
 impl Suppressions {
     /// Finds the directives in the header's comments; `None` when there are
     /// none (the common case costs one substring search).
-    pub fn collect(text: &str, header: &Header, root: Option<&Node>, lines: &LineIndex) -> Option<Suppressions> {
+    pub fn collect(
+        text: &str,
+        header: &Header,
+        root: Option<&Node>,
+        lines: &LineIndex,
+    ) -> Option<Suppressions> {
         let yaml = header.yaml.range();
         let source = &text[yaml.clone()];
         if !source.contains(MARKER) {
@@ -106,12 +116,13 @@ impl Suppressions {
             if directive.scope != Scope::File {
                 let own_line = text[range.start..hash].trim().is_empty();
                 let target = if own_line {
-                    (line + 1..=last_line).find(|&l| !is_blank_or_comment(&text[lines.line_range(l)]))
+                    (line + 1..=last_line)
+                        .find(|&l| !is_blank_or_comment(&text[lines.line_range(l)]))
                 } else {
                     Some(line)
                 };
                 directive.scope = match target {
-                    Some(target) => line_scope(target, lines, root),
+                    Some(target) => line_scope(target, own_line, lines, root),
                     None => Scope::Nowhere,
                 };
             }
@@ -128,7 +139,7 @@ impl Suppressions {
         for directive in &mut self.directives {
             let applies = match directive.scope {
                 Scope::File => true,
-                Scope::Range { start, end } => (start..=end).contains(&at),
+                Scope::Range { start, end, .. } => (start..=end).contains(&at),
                 Scope::Nowhere => false,
             };
             if !applies {
@@ -157,7 +168,9 @@ impl Suppressions {
         let Some(severity) = enabled.severity(meta.name) else {
             return Vec::new();
         };
-        let every_rule_runs = rules::RULES.iter().all(|r| enabled.severity(r.meta().name).is_some());
+        let every_rule_runs = rules::RULES
+            .iter()
+            .all(|r| enabled.severity(r.meta().name).is_some());
         let mut out = Vec::new();
         let mut report = |at: Located, message: String, help: &'static str| {
             let mut diagnostic = Diagnostic::new(at.location.span, message).with_help(help);
@@ -169,8 +182,9 @@ impl Suppressions {
         for directive in &self.directives {
             let place = match directive.scope {
                 Scope::File => "in this file",
-                Scope::Range { .. } => "on the line it applies to",
-                Scope::Nowhere => "(no line follows the comment)",
+                Scope::Range { below: false, .. } => "on this line",
+                Scope::Range { below: true, .. } => "on the next line",
+                Scope::Nowhere => "after the comment (no line follows it)",
             };
             if directive.rules.is_empty() {
                 if !directive.used && every_rule_runs && corpus_ran {
@@ -194,7 +208,9 @@ impl Suppressions {
                     );
                     continue;
                 };
-                if enabled.severity(rule.meta().name).is_none() || (!corpus_ran && rule.meta().stage == Stage::Corpus) {
+                if enabled.severity(rule.meta().name).is_none()
+                    || (!corpus_ran && rule.meta().stage == Stage::Corpus)
+                {
                     continue;
                 }
                 report(
@@ -232,7 +248,11 @@ fn collect_text_spans(node: &Node, out: &mut Vec<Span>) {
 
 /// The byte offset of the `#` that starts a comment on this line, if any: a
 /// `#` at the line's start or after a space or tab, outside any text.
-fn comment_start(text: &str, line: std::ops::Range<usize>, in_text: &dyn Fn(usize) -> bool) -> Option<usize> {
+fn comment_start(
+    text: &str,
+    line: std::ops::Range<usize>,
+    in_text: &dyn Fn(usize) -> bool,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     (line.start..line.end).find(|&i| {
         bytes[i] == b'#' && (i == line.start || matches!(bytes[i - 1], b' ' | b'\t')) && !in_text(i)
@@ -298,7 +318,7 @@ fn located(text: &str, span: Span, lines: &LineIndex) -> Located {
 
 /// The bytes a line directive covers: line `target`, extended to the end of
 /// the value of any key written on it.
-fn line_scope(target: usize, lines: &LineIndex, root: Option<&Node>) -> Scope {
+fn line_scope(target: usize, below: bool, lines: &LineIndex, root: Option<&Node>) -> Scope {
     let range = lines.line_range(target);
     let mut end = range.end;
     if let Some(root) = root {
@@ -307,6 +327,7 @@ fn line_scope(target: usize, lines: &LineIndex, root: Option<&Node>) -> Scope {
     Scope::Range {
         start: range.start as u32,
         end: end as u32,
+        below,
     }
 }
 
@@ -346,18 +367,24 @@ mod tests {
             .map(|s| {
                 s.directives
                     .into_iter()
-                    .map(|d| (d.scope, d.rules.iter().map(|r| r.name.to_string()).collect()))
+                    .map(|d| {
+                        (
+                            d.scope,
+                            d.rules.iter().map(|r| r.name.to_string()).collect(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
     }
 
-    fn range_of(text: &str, from: &str, to: &str) -> Scope {
+    fn range_of(text: &str, from: &str, to: &str, below: bool) -> Scope {
         let start = text.find(from).unwrap();
         let end = text.find(to).unwrap() + to.len();
         Scope::Range {
             start: start as u32,
             end: end as u32,
+            below,
         }
     }
 
@@ -367,7 +394,7 @@ mod tests {
         assert_eq!(
             directives(text),
             vec![(
-                range_of(text, "id: 1", "schema"),
+                range_of(text, "id: 1", "schema", false),
                 vec!["duplicate-id".to_string(), "schema".to_string()]
             )]
         );
@@ -378,20 +405,29 @@ mod tests {
         let text = "---\n# fmlint-ignore: title-mismatch -- kept on purpose\n\n# why\ntitle: >-\n  Old\n  title\nurl: /x\n---\n";
         assert_eq!(
             directives(text),
-            vec![(range_of(text, "title: >-", "  title"), vec!["title-mismatch".to_string()])]
+            vec![(
+                range_of(text, "title: >-", "  title", true),
+                vec!["title-mismatch".to_string()]
+            )]
         );
     }
 
     #[test]
     fn comment_after_block_indicator_covers_the_folded_lines() {
         let text = "---\ntitle: >- # fmlint-ignore\n  Old\n  title\n---\n";
-        assert_eq!(directives(text), vec![(range_of(text, "title: >-", "  title"), vec![])]);
+        assert_eq!(
+            directives(text),
+            vec![(range_of(text, "title: >-", "  title", false), vec![])]
+        );
     }
 
     #[test]
     fn file_directive_and_every_rule_form() {
         let text = "---\nid: 1\n# fmlint-ignore-file: stale-reference\n---\n";
-        assert_eq!(directives(text), vec![(Scope::File, vec!["stale-reference".to_string()])]);
+        assert_eq!(
+            directives(text),
+            vec![(Scope::File, vec!["stale-reference".to_string()])]
+        );
         let text = "---\nid: 1\n# fmlint-ignore-file\n---\n";
         assert_eq!(directives(text), vec![(Scope::File, vec![])]);
     }
@@ -414,12 +450,21 @@ mod tests {
     #[test]
     fn a_directive_with_nothing_after_it_covers_nothing() {
         let text = "---\nid: 1\n# fmlint-ignore: schema\n---\n";
-        assert_eq!(directives(text), vec![(Scope::Nowhere, vec!["schema".to_string()])]);
+        assert_eq!(
+            directives(text),
+            vec![(Scope::Nowhere, vec!["schema".to_string()])]
+        );
     }
 
     #[test]
     fn crlf_lines() {
         let text = "---\r\n# fmlint-ignore: schema\r\nid: 1\r\n---\r\n";
-        assert_eq!(directives(text), vec![(range_of(text, "id: 1", "id: 1"), vec!["schema".to_string()])]);
+        assert_eq!(
+            directives(text),
+            vec![(
+                range_of(text, "id: 1", "id: 1", true),
+                vec!["schema".to_string()]
+            )]
+        );
     }
 }

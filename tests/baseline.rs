@@ -1,0 +1,231 @@
+//! `--write-baseline` and `--baseline` on copies of `tests/fixtures/formats`:
+//! the round trip the CI gate relies on. Write, rerun → exit 0; add a
+//! defect → exit 1 with only it; move a baselined finding ten lines down →
+//! still hidden; fix a baselined defect → counted as a fixed entry.
+
+mod cli_support;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use cli_support::{check, corpus, edit, read, summary, unix_paths};
+use fmlint::baseline::{value_hash, Baseline};
+use fmlint::diagnostic::{Diagnostic, Span};
+use fmlint::lint::{CheckResult, FileReport};
+use fmlint::settings::RuleSet;
+
+const CORPUS: &str = "formats";
+const PULSAR: &str = "content/learn/astronomy/what-is-a-pulsar.md";
+const COMET: &str = "content/learn/astronomy/what-is-a-comet.md";
+
+/// A corpus copy with its baseline written to `baseline.json`.
+fn baselined() -> tempfile::TempDir {
+    let dir = corpus(CORPUS);
+    let run = check(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(run.code, 0, "writing a baseline exits 0: {}", run.stderr);
+    assert_eq!(run.stdout, "", "no findings are printed");
+    assert_eq!(
+        run.stderr,
+        "fmlint: wrote 6 baseline entries to baseline.json\n"
+    );
+    dir
+}
+
+fn concise_with_baseline(dir: &Path) -> cli_support::Run {
+    check(dir, &["--baseline", "baseline.json", "--format", "concise"])
+}
+
+#[test]
+fn the_file_is_sorted_one_entry_per_line() {
+    let dir = baselined();
+    insta::assert_snapshot!(read(dir.path(), "baseline.json"));
+}
+
+#[test]
+fn rerun_with_the_baseline_is_clean() {
+    let dir = baselined();
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        summary(&run.stderr),
+        "0 errors, 0 warnings in 0 files; 5 files checked; 6 hidden by the baseline"
+    );
+}
+
+#[test]
+fn a_new_defect_is_the_only_finding() {
+    let dir = baselined();
+    edit(dir.path(), COMET, |text| {
+        text.replace("id: 1005", "id: 4242")
+    });
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        unix_paths(run.stdout),
+        "content/learn/astronomy/what-is-a-comet.md:27:9: error[dangling-reference] \
+         `related_article1` refers to id 4242, which no article has; \
+         did you mean 1005? it is the article with this url\n"
+    );
+}
+
+#[test]
+fn findings_moved_by_inserted_lines_stay_hidden() {
+    let dir = baselined();
+    // Ten lines at the top of the header: every pulsar finding moves down.
+    let lines = (1..=10)
+        .map(|i| format!("# note {i}\n"))
+        .collect::<String>();
+    edit(dir.path(), PULSAR, |text| {
+        text.replacen("---\n", &format!("---\n{lines}"), 1)
+    });
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn a_fixed_defect_is_counted_as_a_fixed_entry() {
+    let dir = baselined();
+    edit(dir.path(), PULSAR, |text| {
+        text.replace("What is a pulsar — réally?", "What is a pulsar?")
+    });
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        summary(&run.stderr),
+        "0 errors, 0 warnings in 0 files; 5 files checked; 5 hidden by the baseline; \
+         1 baseline entry fixed; rewrite with --write-baseline"
+    );
+}
+
+#[test]
+fn a_changed_value_is_a_new_finding() {
+    let dir = baselined();
+    edit(dir.path(), PULSAR, |text| text.replace("réally?", "truly?"));
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("error[title-mismatch]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("1 baseline entry fixed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn entries_of_files_not_checked_are_not_counted_as_fixed() {
+    let dir = baselined();
+    let run = check(dir.path(), &["--baseline", "baseline.json", PULSAR]);
+    assert_eq!(run.code, 0);
+    assert!(!run.stderr.contains("fixed"), "{}", run.stderr);
+    // Nor entries of rules that did not run.
+    let run = check(
+        dir.path(),
+        &["--baseline", "baseline.json", "--select", "title-mismatch"],
+    );
+    assert!(!run.stderr.contains("fixed"), "{}", run.stderr);
+}
+
+#[test]
+fn paths_are_relative_to_the_corpus_root_so_any_working_directory_works() {
+    let dir = baselined();
+    let run = cli_support::fmlint(
+        &dir.path().join("content"),
+        &[
+            "check",
+            "--corpus-root",
+            "..",
+            "--baseline",
+            "../baseline.json",
+            ".",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("6 hidden by the baseline"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn another_checkout_uses_the_same_baseline_wherever_it_is_kept() {
+    let first = corpus(CORPUS);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let baseline = elsewhere.path().join("fmlint-baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    assert_eq!(check(first.path(), &["--write-baseline", baseline]).code, 0);
+    let second = corpus(CORPUS);
+    edit(second.path(), COMET, |text| {
+        text.replace("id: 1005", "id: 4242")
+    });
+    let run = check(
+        second.path(),
+        &["--baseline", baseline, "--format", "concise"],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout.lines().count(),
+        1,
+        "only the new defect: {}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains("6 hidden by the baseline"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_broken_baseline_is_a_usage_error() {
+    let dir = corpus(CORPUS);
+    std::fs::write(dir.path().join("baseline.json"), "{\"entries\": 3}").unwrap();
+    let run = check(dir.path(), &["--baseline", "baseline.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("baseline.json is not an fmlint baseline"),
+        "{}",
+        run.stderr
+    );
+    let run = check(dir.path(), &["--baseline", "missing.json"]);
+    assert_eq!(run.code, 2);
+}
+
+/// Two findings with the same key in one file are two entries: a baseline
+/// holding two hides two, and a third is new.
+#[test]
+fn identical_keys_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let result = |n: usize| {
+        let mut diagnostic = Diagnostic::new(Span::default(), "x").with_field("tags");
+        diagnostic.rule = "schema";
+        CheckResult {
+            files: vec![FileReport {
+                path: Arc::from(dir.path().join("a.md").as_path()),
+                diagnostics: vec![diagnostic; n],
+                source: None,
+                value_hashes: vec![value_hash(b"[a, a]"); n],
+            }],
+            ..CheckResult::default()
+        }
+    };
+    let path = dir.path().join("baseline.json");
+    assert_eq!(fmlint::baseline::write(&path, &result(2)).unwrap(), 2);
+    let baseline = Baseline::load(&path).unwrap();
+    let mut three = result(3);
+    let outcome = baseline.apply(&mut three, &RuleSet::defaults()).unwrap();
+    assert_eq!((outcome.hidden, outcome.fixed), (2, 0));
+    assert_eq!(three.files[0].diagnostics.len(), 1);
+    assert_eq!(three.files[0].value_hashes.len(), 1);
+    let mut one = result(1);
+    let outcome = baseline.apply(&mut one, &RuleSet::defaults()).unwrap();
+    assert_eq!((outcome.hidden, outcome.fixed), (1, 1));
+}
