@@ -13,7 +13,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::Location;
-use crate::frontmatter::{Node, Value};
+use crate::frontmatter::emit::Slot;
+use crate::frontmatter::{Node, Style, Value};
 use crate::lines::LineIndex;
 use crate::preset::Collection;
 
@@ -24,6 +25,12 @@ pub fn id_key(node: &Node) -> Option<String> {
         Value::Str(s) => Some(s.to_string()),
         _ => None,
     }
+}
+
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
 }
 
 pub fn hash_str(s: &str) -> u64 {
@@ -74,6 +81,8 @@ pub struct Mirror {
     pub target_field: Arc<str>,
     pub hash: u64,
     pub location: Location,
+    /// How to rewrite the value, for the `stale-reference` fix.
+    pub slot: Option<Slot>,
 }
 
 /// Builds a document's summary while its tree is at hand.
@@ -115,6 +124,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
                     location: locate(node),
                 })
             });
+            let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
             let mirrors = spec
                 .mirror
                 .iter()
@@ -125,6 +135,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
                         target_field: target_field.as_str().into(),
                         hash: hash_str(node.as_str()?),
                         location: locate(node),
+                        slot: Slot::of(lines.text(), node, in_flow),
                     })
                 })
                 .collect();

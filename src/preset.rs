@@ -4,6 +4,7 @@
 //! rule names a QuickTakes field.
 
 use crate::dates::DateFormat;
+use crate::diagnostic::Applicability;
 use crate::frontmatter::{Entry, Node};
 use crate::template::Template;
 
@@ -48,6 +49,9 @@ pub struct Check {
     pub expected: Template,
     /// Names what `actual` is, for messages ("the file's folder").
     pub actual_name: Option<String>,
+    /// Whether setting the field to the expected value is a safe fix, an
+    /// unsafe one, or no fix at all.
+    pub fix: Option<Applicability>,
 }
 
 /// Numbered reference maps such as `related_article1 … related_articleN`.
@@ -106,18 +110,20 @@ fn template(source: &str) -> Template {
     Template::parse(source).expect("built-in template")
 }
 
-fn check(rule: &'static str, field: &str, expected: &str) -> Check {
+fn check(rule: &'static str, field: &str, expected: &str, fix: Option<Applicability>) -> Check {
     Check {
         rule,
         field: field.into(),
         actual: None,
         expected: template(expected),
         actual_name: None,
+        fix,
     }
 }
 
 /// The QuickTakes article: the built-in default.
 pub fn quicktakes() -> Collection {
+    use Applicability::{Safe, Unsafe};
     Collection {
         name: "articles".into(),
         schema: Some("quicktakes-article".into()),
@@ -138,21 +144,36 @@ pub fn quicktakes() -> Collection {
         }],
         display_formats: vec!["date_format".into()],
         checks: vec![
+            // URLs are public: changing one is a decision, not a cleanup.
             check(
                 "url-mismatch",
                 "url",
                 "/learn/{subject|slug}/questions/{title|slug}",
+                Some(Unsafe),
             ),
-            check("file-name-mismatch", "file_name", "{path.name}"),
-            check("file-name-mismatch", "file_name", "{url|last_segment}.md"),
+            // Safe only when the file's name and the URL agree (see the
+            // consistency rules).
+            check("file-name-mismatch", "file_name", "{path.name}", Some(Safe)),
+            check(
+                "file-name-mismatch",
+                "file_name",
+                "{url|last_segment}.md",
+                Some(Safe),
+            ),
             Check {
                 actual: Some(template("{path.parent}")),
                 actual_name: Some("the file's folder".into()),
-                ..check("path-mismatch", "url", "{url|segment:2}")
+                ..check("path-mismatch", "url", "{url|segment:2}", None)
             },
-            check("title-mismatch", "article_title", "{title}"),
-            check("title-mismatch", "question", "{title}"),
-            check("seo-title-mismatch", "seo.title", "QuickTakes | {subject}"),
+            // Which of the title copies is right is for a human to say.
+            check("title-mismatch", "article_title", "{title}", Some(Unsafe)),
+            check("title-mismatch", "question", "{title}", Some(Unsafe)),
+            check(
+                "seo-title-mismatch",
+                "seo.title",
+                "QuickTakes | {subject}",
+                Some(Safe),
+            ),
         ],
         references: Some(References {
             prefix: "related_article".into(),

@@ -88,6 +88,22 @@ impl<'a> Node<'a> {
         parent.entry(last)
     }
 
+    /// Whether the value at dotted `path` sits inside a flow collection
+    /// (`{…}` or `[…]`), where plain scalars cannot hold `,` or brackets.
+    pub fn in_flow(&self, path: &str) -> bool {
+        let mut node = self;
+        for key in path.split('.') {
+            if node.style == Style::Flow {
+                return true;
+            }
+            let Some(next) = node.get(key) else {
+                return false;
+            };
+            node = next;
+        }
+        false
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),

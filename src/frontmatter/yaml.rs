@@ -118,8 +118,16 @@ impl<'a> Builder<'a> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 let mut span = self.span(span);
-                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    span = self.offsets.trim_end(span);
+                match style {
+                    ScalarStyle::Literal | ScalarStyle::Folded => {
+                        span = self.offsets.trim_end(span)
+                    }
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        span = self
+                            .offsets
+                            .to_closing_quote(span, style == ScalarStyle::DoubleQuoted);
+                    }
+                    ScalarStyle::Plain => {}
                 }
                 let value = scalar_value(&text, style, tag.as_deref());
                 let node = Node {
@@ -186,7 +194,12 @@ impl<'a> Builder<'a> {
                     }
                 };
                 let end = if flow {
-                    end_span.end as usize
+                    // The end marker can run over a trailing comment: stop
+                    // at the bracket.
+                    let marker = self.offsets.slice(end_span);
+                    marker
+                        .find([']', '}'])
+                        .map_or(end_span.end as usize, |i| end_span.start as usize + i + 1)
                 } else {
                     last_end.map_or(start, |e| e as usize)
                 };
@@ -332,6 +345,12 @@ fn scalar_value<'a>(text: &Cow<'a, str>, style: ScalarStyle, tag: Option<&Tag>) 
     }
 }
 
+/// Whether a plain scalar `s` would be read as a string (not a number,
+/// boolean or null).
+pub fn resolves_as_string(s: &str) -> bool {
+    matches!(core_value(s), Value::Str(_))
+}
+
 /// The YAML 1.2 core schema's resolution of a plain scalar.
 fn core_value(s: &str) -> Value<'static> {
     match s {
@@ -446,6 +465,26 @@ impl<'a> Offsets<'a> {
         let start = (span.start as usize).saturating_sub(self.base);
         let end = (span.end as usize).saturating_sub(self.base);
         self.source.get(start..end).unwrap_or("")
+    }
+
+    /// Cuts a quoted scalar's span after its closing quote (the parser's
+    /// span can run over a trailing comment).
+    fn to_closing_quote(&self, span: Span, double: bool) -> Span {
+        let text = self.slice(span);
+        let bytes = text.as_bytes();
+        let quote = if double { b'"' } else { b'\'' };
+        let mut i = 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if double => i += 2,
+                b if b == quote && !double && bytes.get(i + 1) == Some(&quote) => i += 2,
+                b if b == quote => {
+                    return Span::new(span.start as usize, span.start as usize + i + 1)
+                }
+                _ => i += 1,
+            }
+        }
+        span
     }
 
     /// Drops trailing line breaks and spaces (block scalars' spans run to
@@ -575,5 +614,24 @@ mod tests {
     fn aliases_resolve() {
         let tree = root("a: &x {b: 1}\nc: *x\n");
         assert_eq!(tree.lookup("c.b").unwrap().value, Value::Int(1));
+    }
+}
+
+#[cfg(test)]
+mod comment_spans {
+    use super::*;
+
+    /// Regression: saphyr's span of a quoted scalar or a flow collection ran
+    /// over a trailing comment, so `# fmlint-ignore` after it did nothing.
+    #[test]
+    fn trailing_comments_are_not_part_of_values() {
+        let text = "a: \"/x\"  # note\nb: 'y'   # note\nc: {k: v}  # note\nd: [1, 2] # note\ne: plain # note\n";
+        let tree = parse(text, Span::new(0, text.len())).root.unwrap();
+        let at = |k: &str| &text[tree.get(k).unwrap().span.range()];
+        assert_eq!(at("a"), "\"/x\"");
+        assert_eq!(at("b"), "'y'");
+        assert_eq!(at("c"), "{k: v}");
+        assert_eq!(at("d"), "[1, 2]");
+        assert_eq!(at("e"), "plain");
     }
 }

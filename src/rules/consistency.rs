@@ -4,7 +4,10 @@
 //! field names.
 
 use super::{declare_rule, FileContext, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::frontmatter::emit::Slot;
+use crate::frontmatter::Node;
+use crate::preset::Check;
 use crate::template::Scope;
 
 /// Runs the collection's checks filed under the running rule. A field is
@@ -42,6 +45,7 @@ fn run_checks(cx: &mut FileContext) {
             continue;
         }
         reported.push(&check.field);
+        let fix = fix_for(cx, check, node, &expected, &scope);
         let what = match &check.actual_name {
             Some(name) => format!("{name} `{actual}`"),
             None => format!("`{}`", check.field),
@@ -61,10 +65,45 @@ fn run_checks(cx: &mut FileContext) {
                 None => format!("set `{}` to `{expected}`", check.field),
             }),
         );
+        if let (Some(fix), Some(last)) = (fix, findings.last_mut()) {
+            last.fix = Some(fix);
+        }
     }
     for finding in findings {
         cx.report(finding);
     }
+}
+
+/// Setting the field to `expected`, when the check allows a fix and every
+/// check of this rule on this field expects the same value (a `file_name`
+/// is fixed only when the file's name and the URL agree).
+fn fix_for(
+    cx: &FileContext,
+    check: &Check,
+    node: &Node,
+    expected: &str,
+    scope: &Scope,
+) -> Option<Fix> {
+    let applicability = check.fix?;
+    if check.actual.is_some() {
+        return None;
+    }
+    let agreed = cx
+        .settings
+        .collection
+        .checks
+        .iter()
+        .filter(|c| c.rule == check.rule && c.field == check.field)
+        .all(|c| c.expected.render(scope).is_none_or(|e| e == expected));
+    if !agreed {
+        return None;
+    }
+    let slot = Slot::of(cx.text, node, cx.root.in_flow(&check.field))?;
+    Some(Fix {
+        message: format!("set `{}` to `{expected}`", check.field),
+        applicability,
+        edits: vec![slot.replace(expected)],
+    })
 }
 
 macro_rules! consistency_rule {
@@ -101,7 +140,7 @@ declare_rule! {
     pub struct UrlMismatch {
         name: "url-mismatch",
         severity: Error,
-        fix: None,
+        fix: Unsafe,
         stage: File,
     }
 }
@@ -124,7 +163,7 @@ declare_rule! {
     pub struct FileNameMismatch {
         name: "file-name-mismatch",
         severity: Error,
-        fix: None,
+        fix: Safe,
         stage: File,
     }
 }
@@ -169,7 +208,7 @@ declare_rule! {
     pub struct TitleMismatch {
         name: "title-mismatch",
         severity: Error,
-        fix: None,
+        fix: Unsafe,
         stage: File,
     }
 }
@@ -193,7 +232,7 @@ declare_rule! {
     pub struct SeoTitleMismatch {
         name: "seo-title-mismatch",
         severity: Error,
-        fix: None,
+        fix: Safe,
         stage: File,
     }
 }

@@ -1,7 +1,8 @@
 //! `dangling-reference`: a reference to an id that no document has.
 
 use super::{declare_rule, CorpusContext, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::frontmatter::emit::double_quoted;
 
 declare_rule! {
     /// ## What it does
@@ -23,7 +24,7 @@ declare_rule! {
     pub struct DanglingReference {
         name: "dangling-reference",
         severity: Error,
-        fix: None,
+        fix: Unsafe,
         stage: Corpus,
     }
 }
@@ -60,13 +61,16 @@ impl Rule for DanglingReference {
                         return None;
                     };
                     let target_id = index.files[target].summary.id.as_ref()?;
-                    Some(format!(
-                        "did you mean {}? it is the article with this {}",
-                        target_id.value, m.target_field
+                    Some((
+                        format!(
+                            "did you mean {}? it is the article with this {}",
+                            target_id.value, m.target_field
+                        ),
+                        target_id.value.as_str(),
                     ))
                 });
                 let message = match &suggestion {
-                    Some(s) => format!(
+                    Some((s, _)) => format!(
                         "`{}` refers to id {}, which no article has; {s}",
                         entry.key, id.value
                     ),
@@ -82,6 +86,19 @@ impl Rule for DanglingReference {
                         None => "point the entry at an existing article, or remove it",
                     });
                 diagnostic.location = id.location;
+                // Unsafe: the url may be the stale part, not the id.
+                diagnostic.fix = suggestion.map(|(_, target_id)| Fix {
+                    message: format!("set the id to {target_id}"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span: id.location.span,
+                        replacement: if target_id.parse::<i64>().is_ok() {
+                            target_id.to_string()
+                        } else {
+                            double_quoted(target_id)
+                        },
+                    }],
+                });
                 cx.report(file, diagnostic);
             }
         }

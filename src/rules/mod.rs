@@ -172,7 +172,9 @@ pub static RULES: &[&dyn Rule] = &[
 /// The rule table of the README, generated from the registry (a test keeps
 /// the README in step).
 pub fn markdown_table() -> String {
-    let mut out = String::from("| rule | severity | runs on | fix | what it checks |\n|---|---|---|---|---|\n");
+    let mut out = String::from(
+        "| rule | severity | runs on | fix | what it checks |\n|---|---|---|---|---|\n",
+    );
     for rule in RULES {
         let meta = rule.meta();
         let fix = match meta.fix {

@@ -5,8 +5,22 @@
 use std::collections::HashMap;
 
 use super::{declare_rule, FileContext, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
+use crate::frontmatter::Entry;
 use crate::index::id_key;
+
+/// The lines an entry occupies, from its key's line to the end of its
+/// value's last line (line break included).
+fn entry_lines(text: &str, entry: &Entry) -> Span {
+    let start = text[..entry.key.span.start as usize]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let value_end = entry.value.span.end.max(entry.key.span.end) as usize;
+    let end = text[value_end..]
+        .find('\n')
+        .map_or(text.len(), |i| value_end + i + 1);
+    Span::new(start, end)
+}
 
 declare_rule! {
     /// ## What it does
@@ -105,7 +119,7 @@ declare_rule! {
     pub struct DuplicateReference {
         name: "duplicate-reference",
         severity: Error,
-        fix: None,
+        fix: Safe,
         stage: File,
     }
 }
@@ -121,20 +135,40 @@ impl Rule for DuplicateReference {
         };
         let mut first: HashMap<String, &str> = HashMap::new();
         let mut findings = Vec::new();
-        for (_, entry) in refs.entries(cx.root) {
+        let entries = refs.entries(cx.root);
+        for &(number, entry) in &entries {
             let Some(id_node) = entry.value.get(&refs.id) else {
                 continue;
             };
             let Some(id) = id_key(id_node) else { continue };
             let key = entry.key.text.as_ref();
             if let Some(earlier) = first.get(&id) {
+                // Remove the entry; the entries numbered after it move up.
+                let mut edits = vec![Edit {
+                    span: entry_lines(cx.text, entry),
+                    replacement: String::new(),
+                }];
+                edits.extend(
+                    entries
+                        .iter()
+                        .filter(|(n, _)| *n > number)
+                        .map(|(n, later)| Edit {
+                            span: later.key.span,
+                            replacement: refs.key(n - 1),
+                        }),
+                );
                 findings.push(
                     Diagnostic::new(
                         id_node.span,
                         format!("`{key}` repeats id {id}, already listed as `{earlier}`"),
                     )
                     .with_field(format!("{key}.{}", refs.id))
-                    .with_help(format!("remove `{key}` and renumber the entries after it")),
+                    .with_help(format!("remove `{key}` and renumber the entries after it"))
+                    .with_fix(Fix {
+                        message: format!("remove `{key}` and renumber the entries after it"),
+                        applicability: Applicability::Safe,
+                        edits,
+                    }),
                 );
             } else {
                 first.insert(id, key);
@@ -165,7 +199,7 @@ declare_rule! {
     pub struct ReferenceNumbering {
         name: "reference-numbering",
         severity: Error,
-        fix: None,
+        fix: Safe,
         stage: File,
     }
 }
@@ -191,6 +225,20 @@ impl Rule for ReferenceNumbering {
             return;
         };
         let expected = refs.key(position as u32 + 1);
+        // Renumber every entry in order; ambiguous when a number repeats.
+        let fix = (refs.entries(cx.root).len() == entries.len()).then(|| Fix {
+            message: format!("renumber the references 1..{}", entries.len()),
+            applicability: Applicability::Safe,
+            edits: entries
+                .iter()
+                .enumerate()
+                .filter(|&(i, &(n, _))| n as usize != i + 1)
+                .map(|(i, (_, e))| Edit {
+                    span: e.key.span,
+                    replacement: refs.key(i as u32 + 1),
+                })
+                .collect(),
+        });
         let message = if position == 0 {
             format!(
                 "references must start at `{expected}`, found `{}`",
@@ -203,10 +251,10 @@ impl Rule for ReferenceNumbering {
                 refs.key(entries[position - 1].0)
             )
         };
-        cx.report(
-            Diagnostic::new(entry.key.span, message)
-                .with_field(entry.key.text.to_string())
-                .with_help(format!("rename `{}` to `{expected}`", entry.key.text)),
-        );
+        let mut diagnostic = Diagnostic::new(entry.key.span, message)
+            .with_field(entry.key.text.to_string())
+            .with_help(format!("rename `{}` to `{expected}`", entry.key.text));
+        diagnostic.fix = fix;
+        cx.report(diagnostic);
     }
 }

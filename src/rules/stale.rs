@@ -2,7 +2,7 @@
 //! subject, url) no longer equal its target's.
 
 use super::{declare_rule, CorpusContext, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::index::{hash_str, Mirror};
 
 declare_rule! {
@@ -28,7 +28,7 @@ declare_rule! {
     pub struct StaleReference {
         name: "stale-reference",
         severity: Error,
-        fix: None,
+        fix: Safe,
         stage: Corpus,
     }
 }
@@ -70,6 +70,14 @@ impl Rule for StaleReference {
                         target_path.display()
                     ));
                     diagnostic.location = mirror.location;
+                    diagnostic.fix = mirror.slot.as_ref().map(|slot| Fix {
+                        message: format!(
+                            "set `{}.{}` to `{current}`",
+                            entry.key, mirror.entry_field
+                        ),
+                        applicability: Applicability::Safe,
+                        edits: vec![slot.replace(current)],
+                    });
                     cx.report(file, diagnostic);
                 }
             }
