@@ -36,7 +36,6 @@ RULES = [
 REQUIRED = ["_schema", "id", "date", "title", "article_title", "date_format", "post_on_text",
             "seo", "author", "question", "answer", "subject", "file_name", "url"]
 SEO_REQUIRED = ["title", "page_description", "page_keywords"]
-OPTIONAL = {"score", "no_index"}
 RELATED_RE = re.compile(r"^related_article(\d+)$")
 
 # A display pattern is a sequence of known tokens and separators.
@@ -113,46 +112,60 @@ def split_header(text):
     return None, "unclosed-front-matter"
 
 
-def schema_errors(doc):
-    n = 0
-    for k in REQUIRED:
-        if k not in doc:
-            n += 1
-    for k, v in doc.items():
-        if k in ("id",):
-            n += not is_int(v)
-        elif k == "seo":
-            if not isinstance(v, dict):
-                n += 1
-                continue
-            for sk in SEO_REQUIRED:
-                if sk not in v:
-                    n += 1
-                elif not isinstance(v[sk], str):
-                    n += 1
-            n += sum(1 for sk in v if sk not in SEO_REQUIRED)
-        elif k in REQUIRED:
-            n += not isinstance(v, str)
-        elif k == "score":
-            n += not (isinstance(v, (int, float)) and not isinstance(v, bool))
-        elif k == "no_index":
-            n += not isinstance(v, bool)
-        elif isinstance(k, str) and RELATED_RE.match(k):
-            if not isinstance(v, dict):
-                n += 1
-                continue
-            for rk in ("id", "title", "subject", "url"):
-                if rk not in v:
-                    n += 1
-            for rk, rv in v.items():
-                if rk == "id":
-                    n += not is_int(rv)
-                elif rk in ("title", "subject", "url"):
-                    n += not isinstance(rv, str)
-                else:
-                    n += 1
+URL_RE = re.compile(r"^/learn/[a-z0-9-]+/questions/[a-z0-9-]+$")
+FILE_NAME_RE = re.compile(r"^[a-z0-9-]+\.md$")
+SCHEMA_RELATED_RE = re.compile(r"^related_article[1-9][0-9]*$")
+
+
+def is_str(v):
+    return isinstance(v, str)
+
+
+def is_text(v):
+    return isinstance(v, str) and len(v) > 0
+
+
+def matches(rx):
+    return lambda v: isinstance(v, str) and rx.search(v) is not None
+
+
+# mirrors schemas/quicktakes-article.schema.json: one violation = one diagnostic
+TOP = {
+    "_schema": lambda v: v == "default",
+    "id": is_int,
+    "date": is_str,
+    "title": is_text, "article_title": is_text, "question": is_text, "subject": is_text,
+    "date_format": is_text, "post_on_text": is_str, "author": is_text, "answer": is_text,
+    "file_name": matches(FILE_NAME_RE),
+    "url": matches(URL_RE),
+    "score": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "no_index": lambda v: isinstance(v, bool),
+}
+SEO = {"title": is_text, "page_description": is_str, "page_keywords": is_str}
+RELATED = {"id": is_int, "title": is_text, "subject": is_text, "url": matches(URL_RE)}
+
+
+def object_errors(obj, props, required):
+    n = sum(1 for k in required if k not in obj)
+    for k, v in obj.items():
+        if k in props:
+            n += not props[k](v)
         else:
-            n += 1  # additionalProperties
+            n += 1  # additionalProperties: false
+    return n
+
+
+def schema_errors(doc):
+    n = sum(1 for k in REQUIRED if k not in doc)
+    for k, v in doc.items():
+        if k in TOP:
+            n += not TOP[k](v)
+        elif k == "seo":
+            n += object_errors(v, SEO, SEO_REQUIRED) if isinstance(v, dict) else 1
+        elif isinstance(k, str) and SCHEMA_RELATED_RE.match(k):
+            n += object_errors(v, RELATED, list(RELATED)) if isinstance(v, dict) else 1
+        else:
+            n += 1  # additionalProperties: false
     return n
 
 

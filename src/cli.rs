@@ -31,6 +31,8 @@ pub enum Command {
     },
     /// List every rule with its default severity and whether it is fixable.
     Rules,
+    /// Run the language server on stdio.
+    Server,
 }
 
 #[derive(Debug, Args)]
@@ -42,6 +44,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Full)]
     pub format: Format,
+
+    /// Write the findings to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
 
     /// When to colour the full format.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -69,9 +75,23 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DIR")]
     pub corpus_root: Option<PathBuf>,
 
+    /// Hide the findings recorded in FILE (see --write-baseline); report
+    /// only new ones.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in FILE and exit 0: later runs with
+    /// --baseline FILE report only new findings.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     /// Exit 0 even when errors are found.
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// Exit 1 when there are more than N warnings.
+    #[arg(long, value_name = "N")]
+    pub max_warnings: Option<usize>,
 
     /// Print findings only: no summary line.
     #[arg(long, short = 'q')]

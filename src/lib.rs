@@ -11,9 +11,13 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use anyhow::Context;
+
+pub mod baseline;
 pub mod cli;
 pub mod dates;
 pub mod diagnostic;
+pub mod fix;
 pub mod frontmatter;
 pub mod index;
 pub mod lines;
@@ -22,13 +26,15 @@ pub mod preset;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod server;
 pub mod settings;
 pub mod slug;
+pub mod suppress;
 pub mod template;
 pub mod walk;
+pub mod workspace;
 
 use cli::{CheckArgs, Cli, Color, Command};
-use diagnostic::Severity;
 
 /// Exit codes: 0 clean (or warnings only), 1 errors found, 2 failure.
 pub mod exit {
@@ -42,6 +48,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(&args),
         Command::Rules => print_rules(),
         Command::Rule { name } => print_rule(&name),
+        Command::Server => server::run(),
     };
     match outcome {
         Ok(code) => code,
@@ -61,53 +68,111 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let settings = args.settings()?;
+    // A bad baseline is a usage error: fail before the work.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(baseline::Baseline::load)
+        .transpose()?;
     let target = lint::Target {
         paths: args.paths.clone(),
         corpus_root: args.corpus_root.clone(),
         threads: args.threads(),
     };
-    let result = lint::check(&target, &settings)?;
-
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    let options = lint::Options {
+        value_hashes: args.baseline.is_some()
+            || args.write_baseline.is_some()
+            || matches!(args.format, report::Format::Sarif | report::Format::Gitlab),
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let written = if args.statistics {
-        report::write_statistics(&result, &mut out)
-    } else {
-        let options = report::FullOptions {
-            color,
-            ..Default::default()
-        };
-        report::write(args.format, &result, &mut out, &options)
+    let mut result = lint::check_with(&target, &settings, options)?;
+
+    if let Some(path) = &args.write_baseline {
+        let entries = baseline::write(path, &result)?;
+        for error in &result.errors {
+            eprintln!("fmlint: error: {error}");
+        }
+        if !args.quiet {
+            let noun = if entries == 1 { "entry" } else { "entries" };
+            eprintln!(
+                "fmlint: wrote {entries} baseline {noun} to {}",
+                path.display()
+            );
+        }
+        return Ok(if result.errors.is_empty() {
+            exit::CLEAN
+        } else {
+            exit::FAILURE
+        });
     }
-    .and_then(|()| out.flush());
-    let broken_pipe = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
-    if !broken_pipe {
-        written?;
+    if let Some(baseline) = &baseline {
+        result.baseline = Some(baseline.apply(&mut result, &settings.rules)?);
     }
+
+    let broken_pipe = match &args.output_file {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
+            let mut out = io::BufWriter::new(file);
+            write_findings(args, &result, &mut out, false)
+                .and_then(|()| out.flush())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            false
+        }
+        None => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let written = write_findings(args, &result, &mut out, color).and_then(|()| out.flush());
+            let broken_pipe = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
+            if !broken_pipe {
+                written?;
+            }
+            broken_pipe
+        }
+    };
 
     for error in &result.errors {
         eprintln!("fmlint: error: {error}");
     }
+    let counts = report::counts(&result);
+    let too_many_warnings = args.max_warnings.filter(|&max| counts.warnings > max);
     if !args.quiet && !broken_pipe {
         eprintln!("{}", report::summary_line(&result));
+        if let Some(max) = too_many_warnings {
+            eprintln!(
+                "fmlint: too many warnings: {} (--max-warnings {max})",
+                counts.warnings
+            );
+        }
     }
-    let errors = result
-        .files
-        .iter()
-        .flat_map(|f| &f.diagnostics)
-        .any(|d| d.severity == Severity::Error);
     Ok(if !result.errors.is_empty() {
         exit::FAILURE
-    } else if errors && !args.exit_zero {
+    } else if args.exit_zero {
+        exit::CLEAN
+    } else if counts.errors > 0 || too_many_warnings.is_some() {
         exit::FINDINGS
     } else {
         exit::CLEAN
     })
+}
+
+fn write_findings(
+    args: &CheckArgs,
+    result: &lint::CheckResult,
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    if args.statistics {
+        return report::write_statistics(result, out);
+    }
+    let options = report::FullOptions {
+        color,
+        ..Default::default()
+    };
+    report::write(args.format, result, out, &options)
 }
 
 fn print_rules() -> anyhow::Result<u8> {

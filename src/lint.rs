@@ -5,6 +5,9 @@
 //! The corpus (what references resolve against) and the reported files
 //! (what the user named) are different sets: `fmlint check one.md` still
 //! sees every article under the corpus root.
+//!
+//! Inline suppressions are collected in the per-file pass and applied after
+//! the corpus phase, so they silence cross-file findings too.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -14,12 +17,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use crate::baseline::value_hash;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::frontmatter::{self, Problem, SplitError, Value};
 use crate::index::{summarize, Index, IndexedFile, Summary};
 use crate::lines::LineIndex;
 use crate::rules::{self, FileContext, RuleMeta, Stage};
 use crate::settings::Settings;
+use crate::suppress::Suppressions;
 use crate::walk::{walk, FileFilter};
 
 /// The findings of one reported file.
@@ -31,6 +36,26 @@ pub struct FileReport {
     /// The text the findings are about, when it did not come from `path`
     /// (standard input, an editor buffer).
     pub source: Option<Arc<str>>,
+    /// Parallel to `diagnostics` when [`Options::value_hashes`] asked for
+    /// it, else empty: the [`value_hash`] of each finding's span text, which
+    /// identifies it in baselines and fingerprints.
+    pub value_hashes: Vec<u64>,
+}
+
+impl FileReport {
+    /// Keeps the findings for which `keep(index)` holds, with their hashes.
+    pub fn retain_findings(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        let mut i = 0;
+        self.diagnostics.retain(|_| {
+            i += 1;
+            keep(i - 1)
+        });
+        let mut i = 0;
+        self.value_hashes.retain(|_| {
+            i += 1;
+            keep(i - 1)
+        });
+    }
 }
 
 #[derive(Debug, Default)]
@@ -39,12 +64,19 @@ pub struct CheckResult {
     pub files: Vec<FileReport>,
     /// Files in the corpus (reported or not).
     pub corpus_files: usize,
+    /// The directory references resolved against (canonical); `None` when
+    /// no path given existed.
+    pub corpus_root: Option<PathBuf>,
     /// Problems that are not findings about a file: unreadable paths, walk
     /// errors. Any of them makes the exit code 2.
     pub errors: Vec<String>,
     pub elapsed: Duration,
     /// Time spent building the index and running cross-file rules.
     pub corpus_phase: Duration,
+    /// Findings silenced by `# fmlint-ignore` comments.
+    pub suppressed: usize,
+    /// What `--baseline` hid, when one was given.
+    pub baseline: Option<crate::baseline::Outcome>,
 }
 
 /// What to check.
@@ -54,14 +86,30 @@ pub struct Target {
     pub threads: usize,
 }
 
+/// What a run computes beyond the findings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Fill [`FileReport::value_hashes`] (baselines, SARIF and GitLab
+    /// fingerprints). Files with cross-file findings are read again for it:
+    /// the index keeps no text.
+    pub value_hashes: bool,
+}
+
 /// One file after the per-file pass.
 pub(crate) struct Linted {
     diagnostics: Vec<Diagnostic>,
+    /// Parallel to `diagnostics`, hashed while the text is in memory.
+    value_hashes: Vec<u64>,
+    suppressions: Option<Suppressions>,
     summary: Option<Summary>,
     io_error: Option<String>,
 }
 
 pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
+    check_with(target, settings, Options::default())
+}
+
+pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Result<CheckResult> {
     let start = Instant::now();
     let cwd = std::env::current_dir()
         .and_then(|d| d.canonicalize())
@@ -71,6 +119,11 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
     let mut given = Vec::new();
     for path in &target.paths {
         match path.canonicalize() {
+            // Neither a file nor a directory (a FIFO, a socket, a device):
+            // never opened, as reading one could block forever.
+            Ok(canonical) if !canonical.is_file() && !canonical.is_dir() => result
+                .errors
+                .push(format!("{}: not a regular file; skipped", path.display())),
             Ok(canonical) => given.push(canonical),
             Err(error) => result.errors.push(format!("{}: {error}", path.display())),
         }
@@ -85,6 +138,7 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
             .with_context(|| format!("corpus root {}", root.display()))?,
         None => find_corpus_root(&given),
     };
+    result.corpus_root = Some(root.clone());
 
     let filter = FileFilter::new(&settings.include, &settings.exclude)?;
     let (mut files, walk_errors) = walk(&root, &filter, target.threads);
@@ -132,6 +186,8 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
 
     let corpus_start = Instant::now();
     let mut reports: Vec<FileReport> = Vec::new();
+    // Parallel to `reports`.
+    let mut suppressions: Vec<Option<Suppressions>> = Vec::new();
     let mut indexed = Vec::new();
     // Index position → position in `reports`, for reported files.
     let mut report_of = Vec::new();
@@ -146,7 +202,9 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
                 path: path.clone(),
                 diagnostics: linted.diagnostics,
                 source: None,
+                value_hashes: linted.value_hashes,
             });
+            suppressions.push(linted.suppressions);
             reports.len() - 1
         });
         if let Some(summary) = linted.summary {
@@ -173,24 +231,87 @@ pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
     }
     result.corpus_phase = corpus_start.elapsed();
 
-    for report in &mut reports {
-        sort_diagnostics(&mut report.diagnostics);
-    }
+    result.suppressed = pool.install(|| {
+        reports
+            .par_iter_mut()
+            .zip(suppressions)
+            .map(|(report, suppressions)| finish(report, suppressions, settings, options))
+            .sum()
+    });
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     result.files = reports;
     result.elapsed = start.elapsed();
     Ok(result)
 }
 
+/// Completes a reported file after the corpus phase: hashes the values of
+/// its cross-file findings if asked (reading the file again: the index
+/// keeps no text), applies its suppressions, reports unused ones, sorts.
+/// Returns the number of findings suppressed.
+fn finish(
+    report: &mut FileReport,
+    suppressions: Option<Suppressions>,
+    settings: &Settings,
+    options: Options,
+) -> usize {
+    if !options.value_hashes {
+        report.value_hashes.clear();
+    } else if report.value_hashes.len() < report.diagnostics.len() {
+        let read;
+        let text = match &report.source {
+            Some(text) => text.as_bytes(),
+            None => {
+                read = std::fs::read(&report.path).unwrap_or_default();
+                &read
+            }
+        };
+        for d in &report.diagnostics[report.value_hashes.len()..] {
+            report
+                .value_hashes
+                .push(value_hash(text.get(d.span().range()).unwrap_or_default()));
+        }
+    }
+    let mut suppressed = 0;
+    if let Some(mut suppressions) = suppressions {
+        let silenced: Vec<bool> = report
+            .diagnostics
+            .iter()
+            .map(|d| suppressions.silences(d))
+            .collect();
+        suppressed = silenced.iter().filter(|&&s| s).count();
+        report.retain_findings(|i| !silenced[i]);
+        for (diagnostic, hash) in suppressions.unused(&settings.rules, true) {
+            report.diagnostics.push(diagnostic);
+            if options.value_hashes {
+                report.value_hashes.push(hash);
+            }
+        }
+    }
+    if !options.value_hashes {
+        sort_diagnostics(&mut report.diagnostics);
+        return suppressed;
+    }
+    let mut findings: Vec<(Diagnostic, u64)> = report
+        .diagnostics
+        .drain(..)
+        .zip(report.value_hashes.drain(..))
+        .collect();
+    findings.sort_by(|a, b| diagnostic_order(&a.0, &b.0));
+    (report.diagnostics, report.value_hashes) = findings.into_iter().unzip();
+    suppressed
+}
+
+fn diagnostic_order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (a.span().start, a.span().end, a.rule, &a.message).cmp(&(
+        b.span().start,
+        b.span().end,
+        b.rule,
+        &b.message,
+    ))
+}
+
 pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (a.span().start, a.span().end, a.rule, &a.message).cmp(&(
-            b.span().start,
-            b.span().end,
-            b.rule,
-            &b.message,
-        ))
-    });
+    diagnostics.sort_by(diagnostic_order);
 }
 
 /// The directory whose articles form the corpus: the nearest one holding
@@ -272,7 +393,9 @@ fn lint_path(
                 ));
             }
             Linted {
+                value_hashes: vec![value_hash(b""); diagnostics.len()],
                 diagnostics,
+                suppressions: None,
                 summary: None,
                 io_error: Some(message),
             }
@@ -302,7 +425,9 @@ pub(crate) fn lint_bytes(
             ));
         }
         Linted {
+            value_hashes: vec![value_hash(b""); diagnostics.len()],
             diagnostics,
+            suppressions: None,
             summary: None,
             io_error: None,
         }
@@ -323,16 +448,24 @@ pub(crate) fn lint_bytes(
             );
         }
     };
-    let (diagnostics, summary) = lint_text(path, text, settings, report, want_summary);
+    let document = lint_document(path, text, settings, report, want_summary);
+    let value_hashes = document
+        .diagnostics
+        .iter()
+        .map(|d| value_hash(text.as_bytes().get(d.span().range()).unwrap_or_default()))
+        .collect();
     Linted {
-        diagnostics,
-        summary,
+        diagnostics: document.diagnostics,
+        value_hashes,
+        suppressions: document.suppressions,
+        summary: document.summary,
         io_error: None,
     }
 }
 
-/// Lints one file's text: structure, parse and per-file rules, and its
-/// index summary.
+/// Lints one file's text: structure, parse and per-file rules with the
+/// header's suppressions applied, and its index summary. Cross-file rules
+/// do not run, so suppressions of their findings are not judged.
 pub fn lint_text(
     path: &Path,
     text: &str,
@@ -340,6 +473,30 @@ pub fn lint_text(
     report: bool,
     want_summary: bool,
 ) -> (Vec<Diagnostic>, Option<Summary>) {
+    let document = lint_document(path, text, settings, report, want_summary);
+    let mut diagnostics = document.diagnostics;
+    if let Some(mut suppressions) = document.suppressions {
+        diagnostics.retain(|d| !suppressions.silences(d));
+        let unused = suppressions.unused(&settings.rules, false);
+        diagnostics.extend(unused.into_iter().map(|(d, _)| d));
+    }
+    (diagnostics, document.summary)
+}
+
+/// One file's findings before suppressions are applied.
+struct Document {
+    diagnostics: Vec<Diagnostic>,
+    summary: Option<Summary>,
+    suppressions: Option<Suppressions>,
+}
+
+fn lint_document(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    report: bool,
+    want_summary: bool,
+) -> Document {
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     let mut emit = |meta: &'static RuleMeta, diagnostic: Diagnostic| {
@@ -361,7 +518,11 @@ pub fn lint_text(
                     "start the file with a `---` line, the YAML header, and a closing `---`",
                 ),
             );
-            return (out, None);
+            return Document {
+                diagnostics: out,
+                summary: None,
+                suppressions: None,
+            };
         }
         Err(SplitError::Unclosed(span)) => {
             emit(
@@ -370,11 +531,18 @@ pub fn lint_text(
                     .with_label("opened here")
                     .with_help("add a `---` line after the last key"),
             );
-            return (out, None);
+            return Document {
+                diagnostics: out,
+                summary: None,
+                suppressions: None,
+            };
         }
     };
 
     let parsed = frontmatter::parse(text, header.yaml);
+    let suppressions = report
+        .then(|| Suppressions::collect(text, &header, parsed.root.as_ref(), &lines))
+        .flatten();
     for problem in &parsed.problems {
         match problem {
             Problem::Syntax { at, message } => emit(
@@ -407,7 +575,11 @@ pub fn lint_text(
                     .with_help("add the article's fields as `key: value` lines"),
             );
         }
-        return (out, None);
+        return Document {
+            diagnostics: out,
+            summary: None,
+            suppressions,
+        };
     };
     if !root.is_map() {
         let found = match root.value {
@@ -427,7 +599,11 @@ pub fn lint_text(
             )
             .with_help("write the header as `key: value` lines"),
         );
-        return (out, None);
+        return Document {
+            diagnostics: out,
+            summary: None,
+            suppressions,
+        };
     }
 
     if report {
@@ -440,5 +616,9 @@ pub fn lint_text(
         }
     }
     let summary = want_summary.then(|| summarize(&root, &settings.collection, &lines));
-    (out, summary)
+    Document {
+        diagnostics: out,
+        summary,
+        suppressions,
+    }
 }

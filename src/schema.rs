@@ -99,11 +99,20 @@ impl CompiledSchema {
                 }
                 ValidationErrorKind::AdditionalProperties { unexpected }
                 | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-                    for key in unexpected {
-                        let span = resolved
+                    // One lookup table for all unexpected keys: a header of
+                    // 100,000 unknown keys must not cost 100,000 scans.
+                    let key_spans: std::collections::HashMap<&str, crate::diagnostic::Span> =
+                        resolved
                             .node
-                            .entry(key)
-                            .map_or(resolved.node.span, |e| e.key.span);
+                            .entries()
+                            .iter()
+                            .map(|e| (e.key.text.as_ref(), e.key.span))
+                            .collect();
+                    for key in unexpected {
+                        let span = key_spans
+                            .get(key.as_str())
+                            .copied()
+                            .unwrap_or(resolved.node.span);
                         let mut path = field.clone();
                         push_key(&mut path, key);
                         out.push(

@@ -113,7 +113,10 @@ fn registry_names_are_unique_kebab_case_with_docs_and_fixtures() {
 #[test]
 fn readme_rule_table_is_generated_from_the_registry() {
     let readme = std::fs::read_to_string("README.md").expect("README.md");
-    let start = readme.find("<!-- rules:start -->\n").expect("rules:start marker") + "<!-- rules:start -->\n".len();
+    let start = readme
+        .find("<!-- rules:start -->\n")
+        .expect("rules:start marker")
+        + "<!-- rules:start -->\n".len();
     let end = readme.find("<!-- rules:end -->").expect("rules:end marker");
     let expected = fmlint::rules::markdown_table();
     if readme[start..end] != expected {

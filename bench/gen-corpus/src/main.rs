@@ -33,6 +33,9 @@ struct Cli {
     /// Delete DIR/content/learn and DIR/expected.json first if they exist
     #[arg(long)]
     clean: bool,
+    /// Render and count, but write nothing (prints the JSON only)
+    #[arg(long)]
+    dry_run: bool,
     /// Writer threads (default: available parallelism)
     #[arg(long)]
     threads: Option<usize>,
@@ -326,6 +329,7 @@ struct Article {
     url: Option<String>,
     folder: Option<String>,
     disk_name: Option<String>,
+    file_name: Option<String>,
     missing: Option<&'static str>,
     unknown_key: Option<(&'static str, &'static str)>,
     numbering: Option<Vec<u32>>,
@@ -363,7 +367,8 @@ impl Model {
         a.url.clone().unwrap_or_else(|| derived_url(a.subject, &a.title))
     }
     fn file_name(&self, i: usize) -> String {
-        format!("{}.md", slug(&self.arts[i].title))
+        let a = &self.arts[i];
+        a.file_name.clone().unwrap_or_else(|| format!("{}.md", slug(&a.title)))
     }
     fn folder(&self, i: usize) -> String {
         let a = &self.arts[i];
@@ -750,9 +755,27 @@ fn build(n: usize, seed: u64, defect_rate: f64) -> (Model, BTreeMap<Defect, u64>
                 m.arts[i].date_format = Some(*rng.pick(INVALID_DATE_FORMATS));
             }
             Defect::UrlMismatch => {
-                let a = &m.arts[i];
-                let u = format!("/learn/{}/question/{}", slug(SUBJECTS[a.subject]), slug(&a.title));
-                m.arts[i].url = Some(u);
+                // The url keeps a valid shape (the schema has a pattern for
+                // it), and folder/file_name stay equal to its segments, so
+                // only url-mismatch fires.
+                let (old_url, old_fn) = (m.url(i), m.file_name(i));
+                if rng.chance(0.5) {
+                    // subject changed; url and folder still name the old one
+                    m.arts[i].folder = Some(slug(SUBJECTS[subj]));
+                    m.arts[i].subject = other_subject(&mut rng);
+                } else {
+                    // title edited; url, file_name and file keep the old slug
+                    let new = loop {
+                        let t = gen_title(&mut rng, subj, false);
+                        if slug(&t.title) != slug(&m.arts[i].title) {
+                            break t;
+                        }
+                    };
+                    m.arts[i].title = new.title;
+                    m.arts[i].concept = new.c;
+                    m.arts[i].file_name = Some(old_fn);
+                }
+                m.arts[i].url = Some(old_url);
             }
             Defect::FileNameMismatch => {
                 let (folder, stem) = (m.folder(i), slug(&m.arts[i].title));
@@ -966,9 +989,12 @@ fn build(n: usize, seed: u64, defect_rate: f64) -> (Model, BTreeMap<Defect, u64>
                     }
                 }
                 let t = &m.arts[j];
+                let t_url = m.url(j);
+                // another subject; its url must also differ from the target's
+                // (a url-mismatch target's url may name a former subject)
                 let other = loop {
                     let s = rng.below(SUBJECTS.len());
-                    if s != t.subject {
+                    if s != t.subject && derived_url(s, &t.title) != t_url {
                         break s;
                     }
                 };
@@ -1197,7 +1223,7 @@ fn main() {
         std::process::exit(2);
     }
     let learn = cli.out.join("content").join("learn");
-    if learn.exists() {
+    if learn.exists() && !cli.dry_run {
         if cli.clean {
             std::fs::remove_dir_all(&learn).unwrap_or_else(|e| die(&learn, e));
             let _ = std::fs::remove_file(cli.out.join("expected.json"));
@@ -1227,7 +1253,7 @@ fn main() {
         std::process::exit(3);
     }
 
-    for s in SUBJECTS {
+    for s in SUBJECTS.iter().filter(|_| !cli.dry_run) {
         let d = learn.join(slug(s));
         std::fs::create_dir_all(&d).unwrap_or_else(|e| die(&d, e));
     }
@@ -1244,8 +1270,10 @@ fn main() {
                     let mut total = 0u64;
                     for i in (t..n).step_by(threads) {
                         let data = render(model, i, cli.seed);
-                        let p = learn.join(model.rel_path(i));
-                        std::fs::write(&p, &data).unwrap_or_else(|e| die(&p, e));
+                        if !cli.dry_run {
+                            let p = learn.join(model.rel_path(i));
+                            std::fs::write(&p, &data).unwrap_or_else(|e| die(&p, e));
+                        }
                         total += data.len() as u64;
                     }
                     total
@@ -1265,8 +1293,10 @@ fn main() {
         json_map(expected.iter().map(|(k, v)| (*k, *v))),
         json_map(tally.iter().map(|(d, v)| (d.name(), *v))),
     );
-    let ej = cli.out.join("expected.json");
-    std::fs::write(&ej, &json).unwrap_or_else(|e| die(&ej, e));
+    if !cli.dry_run {
+        let ej = cli.out.join("expected.json");
+        std::fs::write(&ej, &json).unwrap_or_else(|e| die(&ej, e));
+    }
     print!("{json}");
 }
 

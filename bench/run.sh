@@ -1,0 +1,281 @@
+#!/usr/bin/env bash
+# fmlint benchmark: generate synthetic QuickTakes corpora, time fmlint against
+# read-only floors (ripgrep, cat), check fmlint's per-rule counts against the
+# generator's expected.json, and write BENCHMARKS.md.
+#
+#   bench/run.sh                 # 36k and 360k articles
+#   bench/run.sh --quick         # 36k only
+#
+# Options:
+#   --quick        skip the 360k corpus
+#   --no-build     do not run cargo (use existing binaries)
+#   --regen        regenerate corpora even when a matching one exists
+#   --runs N       minimum timed runs per command (default 5)
+#   --out FILE     where to write the report (default: <repo>/BENCHMARKS.md)
+#   --no-peers     skip peer tools
+#   --peers-all    also run (slow) peers on the 360k corpus
+# Environment:
+#   BENCH_DIR      scratch dir for corpora (default /tmp/fmlint-bench)
+#   FMLINT         fmlint binary (default: <repo>/target/release/fmlint)
+#   SEED           generator seed (default 1)
+#   DEFECT_RATE    generator defect rate (default 0.05)
+#   SIZES          article counts (default "36000 360000"; --quick: "36000")
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="${BENCH_DIR:-/tmp/fmlint-bench}"
+FMLINT="${FMLINT:-$ROOT/target/release/fmlint}"
+SEED="${SEED:-1}"
+DEFECT_RATE="${DEFECT_RATE:-0.05}"
+GEN_TARGET="$ROOT/target/gen"
+GEN="$GEN_TARGET/release/gen-corpus"
+OUT="$ROOT/BENCHMARKS.md"
+QUICK=0 BUILD=1 REGEN=0 RUNS=5 PEERS=1 PEERS_ALL=0
+INVOCATION="bench/run.sh${*:+ $*}"
+for v in DEFECT_RATE SEED SIZES; do
+    if [[ -n "${!v:-}" ]]; then INVOCATION="$v='${!v}' $INVOCATION"; fi
+done
+VERIFY_FAIL=0
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --no-build) BUILD=0 ;;
+        --regen) REGEN=1 ;;
+        --runs) RUNS="$2"; shift ;;
+        --out) OUT="$2"; shift ;;
+        --no-peers) PEERS=0 ;;
+        --peers-all) PEERS_ALL=1 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [[ -z "${SIZES:-}" ]]; then
+    if [[ $QUICK == 1 ]]; then SIZES="36000"; else SIZES="36000 360000"; fi
+fi
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+have python3 || { echo "run.sh: python3 is required" >&2; exit 2; }
+
+# ---------------------------------------------------------------- tools
+missing=()
+have hyperfine || missing+=(hyperfine)
+have rg || missing+=(ripgrep)
+[[ -x /usr/bin/time ]] || missing+=(time)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    if [[ $(id -u) == 0 ]] && have apt-get; then
+        log "installing ${missing[*]} (apt-get)"
+        apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; } \
+            || echo "run.sh: could not install ${missing[*]}; continuing without" >&2
+    else
+        echo "run.sh: missing ${missing[*]} (not root, not installing); continuing without" >&2
+    fi
+fi
+
+# ---------------------------------------------------------------- build
+if [[ $BUILD == 1 ]]; then
+    log "building gen-corpus"
+    cargo build --release --quiet --manifest-path "$ROOT/bench/gen-corpus/Cargo.toml" --target-dir "$GEN_TARGET"
+    log "building fmlint"
+    if ! cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml" --bin fmlint; then
+        echo "run.sh: fmlint failed to build; timing the floors only" >&2
+    fi
+fi
+[[ -x "$GEN" ]] || { echo "run.sh: $GEN not found (run without --no-build)" >&2; exit 2; }
+FMLINT_OK=0
+if [[ -x "$FMLINT" ]]; then
+    FMLINT_OK=1
+    FMLINT_VERSION="$("$FMLINT" --version 2>/dev/null || echo unknown)"
+else
+    echo "run.sh: fmlint is missing ($FMLINT); timing the floors only" >&2
+    FMLINT_VERSION="not built"
+fi
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$BENCH_DIR"
+
+# median wall seconds of a shell command, without hyperfine
+fallback_time() {
+    local cmd="$1" i t0 t1
+    sh -c "$cmd" >/dev/null 2>&1 || true # warmup
+    for ((i = 0; i < RUNS; i++)); do
+        t0=$(date +%s%N)
+        sh -c "$cmd" >/dev/null 2>&1 || true
+        t1=$(date +%s%N)
+        echo $(((t1 - t0) / 1000))
+    done | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.6f\n", m/1e6}'
+}
+
+# times NAME=CMD pairs; prints "NAME median_seconds" lines
+time_all() {
+    local args=() pair
+    if have hyperfine; then
+        for pair in "$@"; do args+=(-n "${pair%%=*}" "${pair#*=}"); done
+        hyperfine --warmup 1 --min-runs "$RUNS" -i --style basic \
+            --export-json "$TMP/h.json" "${args[@]}" >&2
+        python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(r["command"], "%.6f" % r["median"])' "$TMP/h.json"
+    else
+        for pair in "$@"; do
+            echo "${pair%%=*} $(fallback_time "${pair#*=}")"
+        done
+    fi
+}
+
+peak_rss_mb() { # command args... ; prints peak RSS in MB (or n/a)
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -f '%M' -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/rss.err" || true
+        awk '{printf "%.0f\n", $1/1024}' "$TMP/rss" | tail -1
+    else
+        echo "n/a"
+    fi
+}
+
+# fmlint's per-rule counts vs expected.json; appends a markdown section to $TMP/verify.md
+verify_counts() {
+    local corpus="$1" learn="$1/content/learn" rc=0 fmt=json
+    "$FMLINT" check "$learn" --format json >"$TMP/diag.out" 2>"$TMP/diag.err" || rc=$?
+    if [[ $rc -ge 2 ]] || ! python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert isinstance(d, list)' "$TMP/diag.out" 2>/dev/null; then
+        fmt=concise rc=0
+        "$FMLINT" check "$learn" --format concise >"$TMP/diag.out" 2>"$TMP/diag.err" || rc=$?
+    fi
+    if python3 - "$corpus/expected.json" "$TMP/diag.out" "$fmt" "$rc" "$(basename "$corpus")" >>"$TMP/verify.md" <<'PY'
+import collections, json, re, sys
+exp_path, out_path, fmt, rc, name = sys.argv[1:6]
+expected = json.load(open(exp_path))["expected"]
+got = collections.Counter()
+if fmt == "json":
+    for d in json.load(open(out_path)):
+        got[d.get("rule")] += 1
+else:
+    pat = re.compile(r"^.+?:\d+:\d+: \w+\[([A-Za-z0-9_-]+)\] ")
+    for line in open(out_path, encoding="utf-8", errors="replace"):
+        m = pat.match(line)
+        if m:
+            got[m.group(1)] += 1
+rows, ok = [], True
+for r in sorted(set(expected) | set(got)):
+    e, g = expected.get(r, 0), got.get(r, 0)
+    status = "MATCH" if e == g else "MISMATCH"
+    ok &= e == g
+    print(f"{status:9} {r:24} fmlint={g} expected={e}", file=sys.stderr)
+    rows.append(f"| {r} | {e} | {g} | {status} |")
+print(f"{name}: {'ALL MATCH' if ok else 'MISMATCH'} (fmlint --format {fmt}, exit {rc})", file=sys.stderr)
+print(f"\n### {name}: {'all rules match' if ok else '**MISMATCH**'} "
+      f"(`--format {fmt}`, exit code {rc})\n")
+print("| rule | expected | fmlint | |\n|---|---:|---:|---|")
+print("\n".join(rows))
+sys.exit(0 if ok else 1)
+PY
+    then :; else VERIFY_FAIL=1; fi
+}
+
+# ---------------------------------------------------------------- run
+ROWS=()
+PEER_COL=0
+for n in $SIZES; do
+    label="$((n / 1000))k"
+    corpus="$BENCH_DIR/qt-$label"
+    learn="$corpus/content/learn"
+    if [[ $REGEN == 1 || ! -f "$corpus/expected.json" || "$GEN" -nt "$corpus/expected.json" ]] \
+        || ! grep -q "\"articles\": $n, .*\"seed\": $SEED, \"defect_rate\": $DEFECT_RATE," "$corpus/expected.json"; then
+        log "generating $n articles into $corpus"
+        "$GEN" --articles "$n" --out "$corpus" --seed "$SEED" --defect-rate "$DEFECT_RATE" --clean >/dev/null
+    else
+        log "reusing $corpus"
+    fi
+    read -r files bytes < <(python3 -c '
+import json, sys; d = json.load(open(sys.argv[1])); print(d["files"], d["bytes"])' "$corpus/expected.json")
+
+    cmds=()
+    [[ $FMLINT_OK == 1 ]] && cmds+=("fmlint=$FMLINT check $learn --format concise > /dev/null")
+    have rg && cmds+=("rg=rg -c '^id:' $learn > /dev/null")
+    cmds+=("cat=find $learn -name '*.md' -print0 | xargs -0 cat > /dev/null")
+    log "timing on $label ($files files)"
+    declare -A T=()
+    while read -r name secs; do T[$name]=$secs; done < <(time_all "${cmds[@]}")
+
+    rss="n/a"
+    [[ $FMLINT_OK == 1 ]] && rss="$(peak_rss_mb "$FMLINT" check "$learn" --format concise)"
+
+    peer="–"
+    if [[ $PEERS == 1 ]] && python3 -c 'import yaml' 2>/dev/null && [[ $n -le 40000 || $PEERS_ALL == 1 ]]; then
+        log "peer: PyYAML oracle on $label (1 run)"
+        PEER_COL=1
+        t0=$(date +%s%N)
+        python3 "$ROOT/bench/check_expected.py" "$corpus" --json >/dev/null || true
+        t1=$(date +%s%N)
+        peer="$(awk -v d=$(((t1 - t0) / 1000)) 'BEGIN {printf "%.2f s", d/1e6}')"
+    fi
+
+    if [[ $FMLINT_OK == 1 ]]; then
+        log "checking fmlint's counts on $label against expected.json"
+        verify_counts "$corpus"
+    fi
+
+    ROWS+=("$(python3 - "$label" "$files" "$bytes" "${T[fmlint]:-}" "${T[rg]:-}" "${T[cat]:-}" "$rss" "$peer" <<'PY'
+import sys
+label, files, nbytes, fm, rg, cat, rss, peer = sys.argv[1:9]
+files, mb = int(files), int(nbytes) / 1e6
+num = lambda x: float(x) if x and float(x) > 0 else None
+fm, rg, cat = num(fm), num(rg), num(cat)
+s = lambda x: f"{x:.3f} s" if x else "n/a"
+ratio = f"{fm / rg:.2f}×" if fm and rg else "n/a"
+fps = f"{files / fm:,.0f}" if fm else "n/a"
+mbs = f"{mb / fm:,.0f}" if fm else "n/a"
+rss = f"{rss} MB" if rss not in ("", "n/a") else "n/a"
+print(f"| {label} | {files:,} | {mb:,.1f} | {s(fm)} | {s(rg)} | {s(cat)} | {ratio} | {fps} | {mbs} | {rss} | {peer} |")
+PY
+)")
+    unset T
+done
+
+# ---------------------------------------------------------------- report
+cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
+ram="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null || true)"
+commit="$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo "unknown")"
+timer="hyperfine $(hyperfine --version 2>/dev/null | awk '{print $2}') (warmup 1, ≥$RUNS runs, median)"
+have hyperfine || timer="bash loop (warmup 1, $RUNS runs, median)"
+{
+    echo "# Benchmarks"
+    echo
+    echo "Generated by \`bench/run.sh\`; do not edit by hand. Reproduce with:"
+    echo
+    echo '```sh'
+    echo "$INVOCATION"
+    echo '```'
+    echo
+    echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, ${ram:-? RAM}, $(uname -sr)"
+    echo "- fmlint: $FMLINT_VERSION (commit $commit)"
+    echo "- corpora: \`gen-corpus --seed $SEED --defect-rate $DEFECT_RATE\` (synthetic QuickTakes articles, see bench/README.md)"
+    echo "- timing: $timer, warm page cache"
+    echo "- floors: \`rg -c '^id:' DIR\` ($(rg --version 2>/dev/null | head -1 || echo 'rg missing')) and \`find DIR -name '*.md' -print0 | xargs -0 cat\`"
+    echo
+    echo "| corpus | files | MB | fmlint wall | rg floor | cat floor | fmlint / rg | files/s | MB/s | fmlint peak RSS | PyYAML oracle (1 run) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "fmlint command: \`fmlint check DIR --format concise > /dev/null\` (exit code 1 is expected: the corpora contain defects)."
+    echo "MB = 10^6 bytes. files/s and MB/s are fmlint's. The PyYAML oracle is \`bench/check_expected.py\` (single-threaded Python, same rules)."
+    if [[ -s "$TMP/verify.md" ]]; then
+        echo
+        echo "## Diagnostics per rule vs. the generator's expected counts"
+        cat "$TMP/verify.md"
+    elif [[ $FMLINT_OK == 0 ]]; then
+        echo
+        echo "fmlint was not available when this file was written: only the floors were measured."
+    fi
+} >"$OUT"
+log "wrote $OUT"
+if [[ $VERIFY_FAIL == 1 ]]; then
+    echo "run.sh: fmlint's counts differ from expected.json (see $OUT)" >&2
+    exit 1
+fi
