@@ -89,6 +89,25 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
+    /// Apply safe fixes in place (the rest of each file is left byte for
+    /// byte).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix or --diff, also apply unsafe fixes (URL rewrites, title
+    /// copies, dangling ids resolved by URL).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as unified diffs instead of writing them; exit 1 if
+    /// there is anything to fix.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// With --fix, list every fix applied.
+    #[arg(long)]
+    pub show_fixes: bool,
+
     /// Exit 1 when there are more than N warnings.
     #[arg(long, value_name = "N")]
     pub max_warnings: Option<usize>,

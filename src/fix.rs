@@ -7,12 +7,22 @@
 //! copied, then a rename) and refuse a file whose bytes changed since they
 //! were linted.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
 
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::index::hash_bytes;
+use crate::lint::{check_with, CheckResult, Options, Target};
+use crate::settings::Settings;
+
+/// Fix passes before giving up: each pass applies every fix that does not
+/// overlap another; what overlapped is fixed in the next pass.
+pub const MAX_PASSES: usize = 10;
 
 /// Which fixes to apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,11 +39,11 @@ impl Level {
 }
 
 /// `text` with as many of `fixes` applied as do not overlap, in the given
-/// order; returns the new text and how many fixes it applied.
-pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
+/// order; returns the new text and the indices of the fixes applied.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
     let mut taken: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    for fix in fixes {
+    let mut applied = Vec::new();
+    for (i, fix) in fixes.iter().enumerate() {
         let fits = fix.edits.iter().all(|edit| {
             edit.span.end as usize <= text.len()
                 && text.is_char_boundary(edit.span.start as usize)
@@ -42,7 +52,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
         }) && !internally_overlapping(&fix.edits);
         if fits {
             taken.extend(&fix.edits);
-            applied += 1;
+            applied.push(i);
         }
     }
     taken.sort_by_key(|e| (e.span.start, e.span.end));
@@ -122,6 +132,146 @@ pub fn write_atomic(path: &Path, expected: u64, new: &str) -> Result<(), WriteEr
     result.map_err(WriteError::Io)
 }
 
+/// One fix that was applied.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub path: Arc<Path>,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// A file the fixes changed.
+pub struct Changed {
+    /// As shown to the user.
+    pub path: Arc<Path>,
+    pub before: String,
+    pub after: String,
+}
+
+/// What a fix run did.
+pub struct Outcome {
+    pub applied: Vec<Applied>,
+    pub changed: Vec<Changed>,
+    /// Files not written, with the reason.
+    pub skipped: Vec<String>,
+    /// The check after the fixes (what remains).
+    pub result: CheckResult,
+}
+
+/// Fixes what `level` allows in the reported files of `target`, in passes
+/// over an in-memory overlay until nothing applies (or [`MAX_PASSES`]),
+/// then writes every changed file once — unless `write` is false (`--diff`).
+pub fn fix(target: Target, settings: &Settings, level: Level, write: bool) -> Result<Outcome> {
+    let mut target = target;
+    let options = Options {
+        content_hashes: true,
+        ..Options::default()
+    };
+    // Canonical path → (shown path, text on disk, its hash).
+    let mut originals: HashMap<PathBuf, (Arc<Path>, String, u64)> = HashMap::new();
+    let mut applied = Vec::new();
+    let mut skipped = Vec::new();
+    let mut result = check_with(&target, settings, options)?;
+    for _ in 0..MAX_PASSES {
+        let mut progress = false;
+        for file in &result.files {
+            let fixes: Vec<(&'static str, &Fix)> = file
+                .diagnostics
+                .iter()
+                .filter_map(|d| Some((d.rule, d.fix.as_ref().filter(|f| level.allows(f))?)))
+                .collect();
+            if fixes.is_empty() {
+                continue;
+            }
+            let Ok(canonical) = file.path.canonicalize() else {
+                continue;
+            };
+            let text: Arc<str> = match target.overlay.get(&canonical) {
+                Some(text) => text.clone(),
+                None => {
+                    let Ok(bytes) = fs::read(&canonical) else {
+                        continue;
+                    };
+                    let Some(hash) = file.content_hash.filter(|&h| h == hash_bytes(&bytes)) else {
+                        skipped.push(format!("{}: {}", file.path.display(), WriteError::Changed));
+                        continue;
+                    };
+                    let Ok(text) = String::from_utf8(bytes) else {
+                        continue;
+                    };
+                    originals.insert(canonical.clone(), (file.path.clone(), text.clone(), hash));
+                    text.into()
+                }
+            };
+            let just_fixes: Vec<&Fix> = fixes.iter().map(|(_, f)| *f).collect();
+            let (after, used) = apply(&text, &just_fixes);
+            if used.is_empty() || *after == *text {
+                continue;
+            }
+            progress = true;
+            applied.extend(used.into_iter().map(|i| Applied {
+                path: file.path.clone(),
+                rule: fixes[i].0,
+                message: fixes[i].1.message.clone(),
+            }));
+            target.overlay.insert(canonical, after.into());
+        }
+        if !progress {
+            break;
+        }
+        result = check_with(&target, settings, Options::default())?;
+    }
+    let mut changed = Vec::new();
+    let mut written: Vec<(PathBuf, Changed)> = Vec::new();
+    for (canonical, after) in &target.overlay {
+        let Some((shown, before, hash)) = originals.get(canonical) else {
+            continue;
+        };
+        if **after == **before {
+            continue;
+        }
+        if write {
+            if let Err(error) = write_atomic(canonical, *hash, after) {
+                skipped.push(format!("{}: {error}", shown.display()));
+                applied.retain(|a| a.path != *shown);
+                continue;
+            }
+        }
+        written.push((
+            canonical.clone(),
+            Changed {
+                path: shown.clone(),
+                before: before.clone(),
+                after: after.to_string(),
+            },
+        ));
+    }
+    if write && !skipped.is_empty() {
+        // Some fixed text never reached the disk: report what is there.
+        target.overlay.clear();
+        result = check_with(&target, settings, Options::default())?;
+    }
+    written.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    changed.extend(written.into_iter().map(|(_, c)| c));
+    applied.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Outcome {
+        applied,
+        changed,
+        skipped,
+        result,
+    })
+}
+
+/// A unified diff of one changed file, `--diff` style.
+pub fn unified_diff(change: &Changed) -> String {
+    let path = change.path.display().to_string();
+    similar::TextDiff::from_lines(&change.before, &change.after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,13 +298,13 @@ mod tests {
         let b = fix(&[(1, 3, "xx")]); // overlaps a
         let c = fix(&[(4, 5, ""), (6, 6, "!")]);
         let (out, applied) = apply(text, &[&a, &b, &c]);
-        assert_eq!((out.as_str(), applied), ("ABcdf!gh", 2));
+        assert_eq!((out.as_str(), applied), ("ABcdf!gh", vec![0, 2]));
     }
 
     #[test]
     fn insertions_at_one_point_conflict() {
         let (out, applied) = apply("ab", &[&fix(&[(1, 1, "x")]), &fix(&[(1, 1, "y")])]);
-        assert_eq!((out.as_str(), applied), ("axb", 1));
+        assert_eq!((out.as_str(), applied), ("axb", vec![0]));
     }
 
     #[test]

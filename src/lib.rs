@@ -78,12 +78,17 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         paths: args.paths.clone(),
         corpus_root: args.corpus_root.clone(),
         threads: args.threads(),
+        ..Default::default()
     };
     let options = lint::Options {
+        content_hashes: false,
         value_hashes: args.baseline.is_some()
             || args.write_baseline.is_some()
             || matches!(args.format, report::Format::Sarif | report::Format::Gitlab),
     };
+    if args.fix || args.diff {
+        return fix_files(args, target, &settings);
+    }
     let mut result = lint::check_with(&target, &settings, options)?;
 
     if let Some(path) = &args.write_baseline {
@@ -157,6 +162,83 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         exit::CLEAN
     })
+}
+
+/// `--fix` and `--diff`.
+fn fix_files(
+    args: &CheckArgs,
+    target: lint::Target,
+    settings: &settings::Settings,
+) -> anyhow::Result<u8> {
+    let level = if args.unsafe_fixes {
+        fix::Level::Unsafe
+    } else {
+        fix::Level::Safe
+    };
+    let outcome = fix::fix(target, settings, level, !args.diff)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = if args.diff {
+        outcome
+            .changed
+            .iter()
+            .try_for_each(|change| out.write_all(fix::unified_diff(change).as_bytes()))
+    } else {
+        write_findings(args, &outcome.result, &mut out, false)
+    }
+    .and_then(|()| out.flush());
+    if let Err(error) = written {
+        if error.kind() != io::ErrorKind::BrokenPipe {
+            return Err(error.into());
+        }
+    }
+    for error in outcome.result.errors.iter().chain(&outcome.skipped) {
+        eprintln!("fmlint: error: {error}");
+    }
+    let counts = report::counts(&outcome.result);
+    if !args.quiet {
+        if args.show_fixes || args.diff {
+            for applied in &outcome.applied {
+                eprintln!(
+                    "{}: [{}] {}",
+                    applied.path.display(),
+                    applied.rule,
+                    applied.message
+                );
+            }
+        }
+        let verb = if args.diff { "would apply" } else { "applied" };
+        eprintln!(
+            "{verb} {} in {}; {} remaining ({} errors, {} warnings)",
+            plural(outcome.applied.len(), "fix"),
+            plural(outcome.changed.len(), "file"),
+            counts.errors + counts.warnings,
+            counts.errors,
+            counts.warnings
+        );
+    }
+    Ok(
+        if !outcome.result.errors.is_empty() || !outcome.skipped.is_empty() {
+            exit::FAILURE
+        } else if args.diff {
+            if outcome.changed.is_empty() {
+                exit::CLEAN
+            } else {
+                exit::FINDINGS
+            }
+        } else if counts.errors > 0 && !args.exit_zero {
+            exit::FINDINGS
+        } else {
+            exit::CLEAN
+        },
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    match (n, word.ends_with('x')) {
+        (1, _) => format!("{n} {word}"),
+        (_, true) => format!("{n} {word}es"),
+        _ => format!("{n} {word}s"),
+    }
 }
 
 fn write_findings(

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use crate::baseline::value_hash;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::frontmatter::{self, Problem, SplitError, Value};
-use crate::index::{summarize, Index, IndexedFile, Summary};
+use crate::index::{hash_bytes, summarize, Index, IndexedFile, Summary};
 use crate::lines::LineIndex;
 use crate::rules::{self, FileContext, RuleMeta, Stage};
 use crate::settings::Settings;
@@ -40,6 +40,10 @@ pub struct FileReport {
     /// it, else empty: the [`value_hash`] of each finding's span text, which
     /// identifies it in baselines and fingerprints.
     pub value_hashes: Vec<u64>,
+    /// The hash ([`crate::index::hash_bytes`]) of the bytes linted, when
+    /// [`Options::content_hashes`] asked for it: fixes refuse to write a
+    /// file whose bytes changed since.
+    pub content_hash: Option<u64>,
 }
 
 impl FileReport {
@@ -79,11 +83,18 @@ pub struct CheckResult {
     pub baseline: Option<crate::baseline::Outcome>,
 }
 
+/// Texts that stand in for files on disk (fixed but unwritten files, an
+/// editor buffer, standard input), by canonical path.
+pub type Overlay = std::collections::HashMap<PathBuf, Arc<str>>;
+
 /// What to check.
+#[derive(Default)]
 pub struct Target {
     pub paths: Vec<PathBuf>,
     pub corpus_root: Option<PathBuf>,
+    /// Worker threads; 0 lets rayon choose.
     pub threads: usize,
+    pub overlay: Overlay,
 }
 
 /// What a run computes beyond the findings.
@@ -93,6 +104,8 @@ pub struct Options {
     /// fingerprints). Files with cross-file findings are read again for it:
     /// the index keeps no text.
     pub value_hashes: bool,
+    /// Fill [`FileReport::content_hash`] (for fixes).
+    pub content_hashes: bool,
 }
 
 /// One file after the per-file pass.
@@ -103,6 +116,7 @@ pub(crate) struct Linted {
     suppressions: Option<Suppressions>,
     summary: Option<Summary>,
     io_error: Option<String>,
+    content_hash: Option<u64>,
 }
 
 pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
@@ -177,7 +191,16 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
             .map(|path| {
                 let shown: Arc<Path> = display_path(path, &cwd).into();
                 let report = reported(path);
-                let linted = lint_path(path, &shown, settings, report, want_summary);
+                let mut linted = match target.overlay.get(path) {
+                    Some(text) => {
+                        lint_bytes(&shown, text.as_bytes(), settings, report, want_summary)
+                    }
+                    None => lint_path(path, &shown, settings, report, want_summary, options),
+                };
+                if linted.content_hash.is_none() && options.content_hashes {
+                    linted.content_hash =
+                        target.overlay.get(path).map(|t| hash_bytes(t.as_bytes()));
+                }
                 (shown, report, linted)
             })
             .collect()
@@ -203,6 +226,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
                 diagnostics: linted.diagnostics,
                 source: None,
                 value_hashes: linted.value_hashes,
+                content_hash: linted.content_hash,
             });
             suppressions.push(linted.suppressions);
             reports.len() - 1
@@ -377,9 +401,16 @@ fn lint_path(
     settings: &Settings,
     report: bool,
     want_summary: bool,
+    options: Options,
 ) -> Linted {
     match std::fs::read(path) {
-        Ok(bytes) => lint_bytes(shown, &bytes, settings, report, want_summary),
+        Ok(bytes) => {
+            let mut linted = lint_bytes(shown, &bytes, settings, report, want_summary);
+            if options.content_hashes {
+                linted.content_hash = Some(hash_bytes(&bytes));
+            }
+            linted
+        }
         Err(error) => {
             let message = format!("cannot read the file: {error}");
             let mut diagnostics = Vec::new();
@@ -398,6 +429,7 @@ fn lint_path(
                 suppressions: None,
                 summary: None,
                 io_error: Some(message),
+                content_hash: None,
             }
         }
     }
@@ -430,6 +462,7 @@ pub(crate) fn lint_bytes(
             suppressions: None,
             summary: None,
             io_error: None,
+            content_hash: None,
         }
     };
     if let Some(nul) = bytes.iter().position(|&b| b == 0) {
@@ -460,6 +493,7 @@ pub(crate) fn lint_bytes(
         suppressions: document.suppressions,
         summary: document.summary,
         io_error: None,
+        content_hash: None,
     }
 }
 

@@ -520,6 +520,7 @@ mod tests {
             paths: vec![root.clone()],
             corpus_root: Some(root.clone()),
             threads: 2,
+            ..Default::default()
         };
         let settings = Settings::quicktakes().unwrap();
         let result = crate::lint::check(&target, &settings).unwrap();

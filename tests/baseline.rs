@@ -213,6 +213,7 @@ fn identical_keys_count() {
                 diagnostics: vec![diagnostic; n],
                 source: None,
                 value_hashes: vec![value_hash(b"[a, a]"); n],
+                content_hash: None,
             }],
             ..CheckResult::default()
         }

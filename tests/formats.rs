@@ -373,6 +373,7 @@ fn result_with_fix() -> CheckResult {
             diagnostics: vec![diagnostic],
             source: None,
             value_hashes: vec![fmlint::baseline::value_hash(b"A")],
+            content_hash: None,
         }],
         ..CheckResult::default()
     }

@@ -18,6 +18,7 @@ pub fn lint_only(path: &Path, rules: &[&str]) -> CheckResult {
         paths: vec![path.to_path_buf()],
         corpus_root: Some(path.to_path_buf()),
         threads: 2,
+        ..Default::default()
     };
     check(&target, &settings).expect("check runs")
 }
