@@ -22,6 +22,11 @@
 #   SIZES          article counts (default "36000 360000"; --quick: "36000")
 set -euo pipefail
 
+# how this run was invoked (env overrides that change the results included)
+INVOCATION="bench/run.sh${*:+ $*}"
+for v in DEFECT_RATE SEED SIZES; do
+    if [[ -n "${!v:-}" ]]; then INVOCATION="$v='${!v}' $INVOCATION"; fi
+done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BENCH_DIR="${BENCH_DIR:-/tmp/fmlint-bench}"
 FMLINT="${FMLINT:-$ROOT/target/release/fmlint}"
@@ -31,10 +36,6 @@ GEN_TARGET="$ROOT/target/gen"
 GEN="$GEN_TARGET/release/gen-corpus"
 OUT="$ROOT/BENCHMARKS.md"
 QUICK=0 BUILD=1 REGEN=0 RUNS=5 PEERS=1 PEERS_ALL=0
-INVOCATION="bench/run.sh${*:+ $*}"
-for v in DEFECT_RATE SEED SIZES; do
-    if [[ -n "${!v:-}" ]]; then INVOCATION="$v='${!v}' $INVOCATION"; fi
-done
 VERIFY_FAIL=0
 
 while [[ $# -gt 0 ]]; do

@@ -146,6 +146,16 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     let too_many_warnings = args.max_warnings.filter(|&max| counts.warnings > max);
     if !args.quiet && !broken_pipe {
         eprintln!("{}", report::summary_line(&result));
+        // For benchmarks: where the time went.
+        if std::env::var_os("FMLINT_TIMINGS").is_some() {
+            eprintln!(
+                "timings: total {:.3} s, cross-file phase {:.3} s ({:.1}%), {} corpus files",
+                result.elapsed.as_secs_f64(),
+                result.corpus_phase.as_secs_f64(),
+                100.0 * result.corpus_phase.as_secs_f64() / result.elapsed.as_secs_f64().max(1e-9),
+                result.corpus_files
+            );
+        }
         if let Some(max) = too_many_warnings {
             eprintln!(
                 "fmlint: too many warnings: {} (--max-warnings {max})",
