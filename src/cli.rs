@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{Choice, Loaded};
 use crate::report::Format;
-use crate::settings::{RuleSet, Settings};
+use crate::settings::Settings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the front matter of Markdown files (directories are searched).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the documentation of one rule.
     Rule {
         /// The rule's name, e.g. `url-mismatch`.
@@ -33,6 +34,61 @@ pub enum Command {
     Rules,
     /// Run the language server on stdio.
     Server,
+    /// Remove the result cache (`.fmlint_cache` at the corpus root).
+    Clean(CleanArgs),
+    /// Write the built-in QuickTakes preset, with comments, to `fmlint.toml`.
+    Init(InitArgs),
+    /// Print the effective configuration (or its JSON Schema).
+    Config(ConfigArgs),
+    /// Print a shell completion script (`fmlint completions bash > …`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// A path inside the corpus whose cache to remove.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// The corpus root (default: found as `fmlint check` finds it).
+    #[arg(long, value_name = "DIR")]
+    pub corpus_root: Option<PathBuf>,
+
+    /// The cache directory, when `check` was given `--cache-dir`.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write the config.
+    #[arg(default_value = crate::config::FILE_NAME)]
+    pub path: PathBuf,
+
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this config instead of the nearest `fmlint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `fmlint.toml`: show the built-in preset.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// Print the config's JSON Schema instead (what
+    /// `schemas/fmlint.schema.json` holds).
+    #[arg(long)]
+    pub schema: bool,
 }
 
 #[derive(Debug, Args)]
@@ -115,6 +171,40 @@ pub struct CheckArgs {
     /// Print findings only: no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Lint the text on standard input as the content of PATH (which need
+    /// not exist); the rest of the corpus comes from disk or the cache.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Also report files outside PATHS that the given files break: the
+    /// referrers of an article whose id, url, title or subject changed, or
+    /// that was deleted (known from the cache).
+    #[arg(long)]
+    pub report_affected: bool,
+
+    /// Leave out files git does not track: the corpus the next commit will
+    /// have (the pre-commit hook turns it on).
+    #[arg(long)]
+    pub git_tracked: bool,
+
+    /// Do not read or write the result cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// Where the result cache lives (default: `.fmlint_cache` at the
+    /// corpus root).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Use this config instead of the nearest `fmlint.toml` (found by
+    /// walking up from PATHS, or the working directory).
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `fmlint.toml`: use the built-in QuickTakes preset.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -127,9 +217,17 @@ pub enum Color {
 impl CheckArgs {
     /// Compiles the settings this run needs.
     pub fn settings(&self) -> Result<Settings> {
-        let mut settings = Settings::quicktakes()?;
-        settings.rules = RuleSet::defaults().select(&self.select, &self.ignore)?;
-        Ok(settings)
+        self.config()?.compile(&self.select, &self.ignore)
+    }
+
+    /// The config this run uses: `--config`, else the nearest
+    /// `fmlint.toml` (unless `--isolated`), else the built-in preset.
+    pub fn config(&self) -> Result<Loaded> {
+        Loaded::choose(&Choice {
+            file: self.config.as_deref(),
+            isolated: self.isolated,
+            paths: &self.paths,
+        })
     }
 
     pub fn threads(&self) -> usize {
@@ -137,4 +235,21 @@ impl CheckArgs {
             .filter(|&n| n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
+}
+
+/// `fmlint completions SHELL`: the completion script, from the clap model.
+pub fn completions(shell: clap_complete::Shell) -> Result<u8> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    clap_complete::generate(shell, &mut command, "fmlint", &mut out);
+    std::io::Write::flush(&mut out)?;
+    Ok(crate::exit::CLEAN)
+}
+
+/// `fmlint man`: the man page (roff), from the clap model.
+pub fn man() -> Result<u8> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(crate::exit::CLEAN)
 }

@@ -34,10 +34,21 @@ impl DateFormat {
     /// An example value in this format, for help texts.
     pub fn example(&self) -> String {
         match self {
-            DateFormat::Pattern(p) => NaiveDate::from_ymd_opt(2024, 12, 16)
-                .and_then(|d| d.and_hms_opt(9, 30, 0))
-                .map(|d| d.format(p).to_string())
-                .unwrap_or_default(),
+            DateFormat::Pattern(p) => {
+                use std::fmt::Write;
+                let Some(moment) =
+                    NaiveDate::from_ymd_opt(2024, 12, 16).and_then(|d| d.and_hms_opt(9, 30, 0))
+                else {
+                    return String::new();
+                };
+                // An invalid pattern makes chrono's formatter fail, not
+                // panic, only through `write!`.
+                let mut out = String::new();
+                match write!(out, "{}", moment.format(p)) {
+                    Ok(()) => out,
+                    Err(_) => String::new(),
+                }
+            }
             DateFormat::Rfc3339 => "2024-12-16T09:30:00Z".to_string(),
         }
     }
@@ -58,7 +69,19 @@ pub fn check_date(value: &str, format: &DateFormat) -> Result<(), DateError> {
             if DateTime::parse_from_rfc3339(value).is_ok() {
                 return Ok(());
             }
-            check_date(value, &DateFormat::Pattern("%Y-%m-%d".into()))
+            let ymd = DateFormat::Pattern("%Y-%m-%d".into());
+            match value.get(..10) {
+                // A bare date is accepted; a timestamp whose date or time
+                // is not on the clock is shaped right but not real.
+                Some(date) if value.len() > 10 && has_shape(date, "%Y-%m-%d") => {
+                    if has_rfc3339_time_shape(&value[10..]) {
+                        Err(DateError::NotOnCalendar)
+                    } else {
+                        Err(DateError::WrongFormat)
+                    }
+                }
+                _ => check_date(value, &ymd),
+            }
         }
         DateFormat::Pattern(pattern) => {
             let round_trip = NaiveDate::parse_from_str(value, pattern)
@@ -101,6 +124,32 @@ fn has_shape(value: &str, pattern: &str) -> bool {
         value = &value[width..];
     }
     value.is_empty()
+}
+
+/// Whether `rest` (after `YYYY-MM-DD`) looks like RFC 3339's time part:
+/// `THH:MM:SS`, an optional fraction, then `Z` or `±HH:MM`.
+fn has_rfc3339_time_shape(rest: &str) -> bool {
+    let Some(time) = rest.strip_prefix(['T', 't', ' ']) else {
+        return false;
+    };
+    let Some(clock) = time.get(..8) else {
+        return false;
+    };
+    if !has_shape(clock, "%H:%M:%S") {
+        return false;
+    }
+    let mut zone = &time[8..];
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        zone = &fraction[digits..];
+    }
+    matches!(zone, "Z" | "z")
+        || zone
+            .strip_prefix(['+', '-'])
+            .is_some_and(|offset| has_shape(offset, "%H:%M"))
 }
 
 /// The tokens a display pattern may use (moment.js / day.js style).
@@ -184,7 +233,20 @@ mod tests {
         let f = DateFormat::Rfc3339;
         assert_eq!(check_date("2024-12-16T09:30:00+01:00", &f), Ok(()));
         assert_eq!(check_date("2024-12-16", &f), Ok(()));
-        assert!(check_date("2024-12-16T25:00:00Z", &f).is_err());
+        assert_eq!(
+            check_date("2024-12-16T25:00:00Z", &f),
+            Err(DateError::NotOnCalendar)
+        );
+        assert_eq!(
+            check_date("2023-02-29T09:00:00+01:00", &f),
+            Err(DateError::NotOnCalendar)
+        );
+        assert_eq!(check_date("2023-02-29", &f), Err(DateError::NotOnCalendar));
+        assert_eq!(
+            check_date("2024-12-16 09:30", &f),
+            Err(DateError::WrongFormat)
+        );
+        assert_eq!(check_date("Nov 4, 2024", &f), Err(DateError::WrongFormat));
     }
 
     #[test]

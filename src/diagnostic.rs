@@ -10,8 +10,12 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 /// A half-open byte range into a file's text.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
@@ -48,21 +52,23 @@ fn saturate(n: usize) -> u32 {
 }
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct LineCol {
     pub line: u32,
     pub column: u32,
 }
 
 /// A span with its line/column ends resolved.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Location {
     pub span: Span,
     pub start: LineCol,
     pub end: LineCol,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
     Warning,
     Error,
@@ -78,20 +84,20 @@ impl Severity {
 }
 
 /// Whether a fix may be applied without a human looking at it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Applicability {
     Safe,
     Unsafe,
 }
 
 /// One text replacement: the bytes in `span` become `replacement`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
     pub message: String,
     pub applicability: Applicability,
@@ -100,16 +106,22 @@ pub struct Fix {
 
 /// A place in another file that explains a finding (the other holder of a
 /// duplicated id, say).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     pub path: Arc<Path>,
     pub location: Location,
     pub message: Cow<'static, str>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// A rule's name, from the registry. (An alias: serde would otherwise
+/// try to borrow a `&'static str` from the data it reads.)
+pub type RuleName = &'static str;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostic {
-    pub rule: &'static str,
+    /// Stored by name in the cache; read back as the registry's name.
+    #[serde(with = "crate::cache::rule_name")]
+    pub rule: RuleName,
     pub severity: Severity,
     pub location: Location,
     pub message: Cow<'static, str>,

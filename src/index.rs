@@ -6,11 +6,17 @@
 //! locations of its values. Entries keep hashes of their mirrored values,
 //! not the text: staleness is a comparison, and the message names the
 //! target's value, which the target's summary has.
+//!
+//! Ids and values are keyed per collection: an author `alice` and a post
+//! `alice` are different documents, and a reference names the collection
+//! its ids belong to.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Location;
 use crate::frontmatter::emit::Slot;
@@ -39,15 +45,20 @@ pub fn hash_str(s: &str) -> u64 {
     hasher.finish()
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub location: Location,
 }
 
 /// What one document contributes to the index.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
+    /// The document's collection (its position in the settings).
+    pub collection: usize,
+    /// The `[[overrides]]` that match the document (positions in the
+    /// settings), for the severities of cross-file findings.
+    pub overrides: Vec<usize>,
     pub id: Option<Located<String>>,
     /// Values of the fields others mirror or that must be unique, by field
     /// name, in the collection's order.
@@ -64,18 +75,22 @@ impl Summary {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RefEntry {
-    /// `related_article2`.
+    /// `related_article2`, `authors[1]`.
     pub key: Arc<str>,
     pub key_location: Location,
+    /// The YAML path of the id: `related_article2.id`, `authors[1]`.
+    pub id_path: Arc<str>,
+    /// The collection the id belongs to.
+    pub target: usize,
     pub id: Option<Located<String>>,
     /// (entry key, hash of its value, location) for each mirrored field the
     /// entry has as a string.
     pub mirrors: Vec<Mirror>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mirror {
     pub entry_field: Arc<str>,
     pub target_field: Arc<str>,
@@ -94,13 +109,9 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
             location: locate(node),
         })
     });
-    let mut wanted: Vec<&str> = collection.unique.iter().map(|u| u.field.as_str()).collect();
-    if let Some(refs) = &collection.references {
-        wanted.extend(refs.mirror.iter().map(|(_, target)| target.as_str()));
-    }
     let mut fields: Vec<(Arc<str>, Located<String>)> = Vec::new();
-    for field in wanted {
-        if field == collection.id_field || fields.iter().any(|(f, _)| &**f == field) {
+    for field in &collection.indexed_fields {
+        if *field == collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
             continue;
         }
         let Some(node) = root.lookup(field) else {
@@ -108,7 +119,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         };
         let Some(value) = node.as_str() else { continue };
         fields.push((
-            field.into(),
+            field.as_str().into(),
             Located {
                 value: value.to_string(),
                 location: locate(node),
@@ -116,46 +127,67 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         ));
     }
     let mut refs = Vec::new();
-    if let Some(spec) = &collection.references {
-        for (_, entry) in spec.entries(root) {
-            let id = entry.value.get(&spec.id).and_then(|node| {
+    for spec in &collection.references {
+        for item in spec.items(root) {
+            let id = item.id.and_then(|node| {
                 Some(Located {
                     value: id_key(node)?,
                     location: locate(node),
                 })
             });
-            let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
-            let mirrors = spec
-                .mirror
-                .iter()
-                .filter_map(|(entry_field, target_field)| {
-                    let node = entry.value.get(entry_field)?;
-                    Some(Mirror {
-                        entry_field: entry_field.as_str().into(),
-                        target_field: target_field.as_str().into(),
-                        hash: hash_str(node.as_str()?),
-                        location: locate(node),
-                        slot: Slot::of(lines.text(), node, in_flow),
-                    })
-                })
-                .collect();
+            let mirrors = match item.entry {
+                Some(entry) => {
+                    let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
+                    spec.mirror
+                        .iter()
+                        .filter_map(|(entry_field, target_field)| {
+                            let node = entry.value.get(entry_field)?;
+                            Some(Mirror {
+                                entry_field: entry_field.as_str().into(),
+                                target_field: target_field.as_str().into(),
+                                hash: hash_str(node.as_str()?),
+                                location: locate(node),
+                                slot: Slot::of(lines.text(), node, in_flow),
+                            })
+                        })
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            let key_span = match (item.key(), item.id) {
+                (Some(key), _) => key.span,
+                (None, Some(node)) => node.span,
+                (None, None) => root.span,
+            };
             refs.push(RefEntry {
-                key: entry.key.text.as_ref().into(),
-                key_location: lines.locate(entry.key.span),
+                key: item.name.as_str().into(),
+                key_location: lines.locate(key_span),
+                id_path: item.id_path.as_str().into(),
+                target: spec.target,
                 id,
                 mirrors,
             });
         }
     }
-    Summary { id, fields, refs }
+    Summary {
+        collection: collection.index,
+        overrides: Vec::new(),
+        id,
+        fields,
+        refs,
+    }
 }
+
+/// (field, hash of value) → the files that hold it.
+type ValueHolders = HashMap<(Arc<str>, u64), Vec<usize>>;
 
 /// Every summarised document, with lookups by id and by field value.
 pub struct Index {
     pub files: Vec<IndexedFile>,
-    by_id: HashMap<String, Vec<usize>>,
-    /// (field, hash of value) → files.
-    by_value: HashMap<(Arc<str>, u64), Vec<usize>>,
+    /// Per collection: id → files.
+    by_id: Vec<HashMap<String, Vec<usize>>>,
+    /// Per collection: (field, hash of value) → files.
+    by_value: Vec<ValueHolders>,
 }
 
 pub struct IndexedFile {
@@ -167,14 +199,23 @@ impl Index {
     /// `files` must be in a deterministic order (sorted by path): every list
     /// of holders keeps that order.
     pub fn new(files: Vec<IndexedFile>) -> Self {
-        let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_value: HashMap<(Arc<str>, u64), Vec<usize>> = HashMap::new();
+        let collections = files
+            .iter()
+            .map(|f| f.summary.collection + 1)
+            .max()
+            .unwrap_or(0);
+        let mut by_id: Vec<HashMap<String, Vec<usize>>> = vec![HashMap::new(); collections];
+        let mut by_value: Vec<ValueHolders> = vec![HashMap::new(); collections];
         for (i, file) in files.iter().enumerate() {
+            let collection = file.summary.collection;
             if let Some(id) = &file.summary.id {
-                by_id.entry(id.value.clone()).or_default().push(i);
+                by_id[collection]
+                    .entry(id.value.clone())
+                    .or_default()
+                    .push(i);
             }
             for (field, value) in &file.summary.fields {
-                by_value
+                by_value[collection]
                     .entry((field.clone(), hash_str(&value.value)))
                     .or_default()
                     .push(i);
@@ -187,23 +228,30 @@ impl Index {
         }
     }
 
-    /// Files whose id is `id`, in path order.
-    pub fn holders(&self, id: &str) -> &[usize] {
-        self.by_id.get(id).map_or(&[], Vec::as_slice)
-    }
-
-    /// Files whose `field` has the value hashed as `hash`.
-    pub fn with_value(&self, field: &str, hash: u64) -> &[usize] {
-        self.by_value
-            .get(&(Arc::from(field), hash))
+    /// Files of `collection` whose id is `id`, in path order.
+    pub fn holders(&self, collection: usize, id: &str) -> &[usize] {
+        self.by_id
+            .get(collection)
+            .and_then(|ids| ids.get(id))
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Ids held by more than one file, in the order of their first holder.
-    pub fn duplicate_ids(&self) -> impl Iterator<Item = (&str, &[usize])> {
+    /// Files of `collection` whose `field` has the value hashed as `hash`.
+    pub fn with_value(&self, collection: usize, field: &str, hash: u64) -> &[usize] {
+        self.by_value
+            .get(collection)
+            .and_then(|values| values.get(&(Arc::from(field), hash)))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Ids held by more than one file of `collection`, in the order of
+    /// their first holder.
+    pub fn duplicate_ids(&self, collection: usize) -> impl Iterator<Item = (&str, &[usize])> {
         let mut dups: Vec<(&str, &[usize])> = self
             .by_id
-            .iter()
+            .get(collection)
+            .into_iter()
+            .flatten()
             .filter(|(_, files)| files.len() > 1)
             .map(|(id, files)| (id.as_str(), files.as_slice()))
             .collect();
@@ -211,11 +259,17 @@ impl Index {
         dups.into_iter()
     }
 
-    /// Values of `field` held by more than one file.
-    pub fn duplicate_values<'s>(&'s self, field: &'s str) -> impl Iterator<Item = &'s [usize]> {
+    /// Values of `field` held by more than one file of `collection`.
+    pub fn duplicate_values<'s>(
+        &'s self,
+        collection: usize,
+        field: &'s str,
+    ) -> impl Iterator<Item = &'s [usize]> {
         let mut dups: Vec<&[usize]> = self
             .by_value
-            .iter()
+            .get(collection)
+            .into_iter()
+            .flatten()
             .filter(move |((f, _), files)| &**f == field && files.len() > 1)
             .map(|(_, files)| files.as_slice())
             .collect();

@@ -14,7 +14,9 @@ use std::io::{self, IsTerminal, Write};
 use anyhow::Context;
 
 pub mod baseline;
+pub mod cache;
 pub mod cli;
+pub mod config;
 pub mod dates;
 pub mod diagnostic;
 pub mod fix;
@@ -49,6 +51,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules => print_rules(),
         Command::Rule { name } => print_rule(&name),
         Command::Server => server::run(),
+        Command::Clean(args) => clean(&args),
+        Command::Init(args) => config::init_command(&args),
+        Command::Config(args) => config::config_command(&args),
+        Command::Completions { shell } => cli::completions(shell),
+        Command::Man => cli::man(),
     };
     match outcome {
         Ok(code) => code,
@@ -74,12 +81,30 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
         .as_deref()
         .map(baseline::Baseline::load)
         .transpose()?;
-    let target = lint::Target {
+    let mut target = lint::Target {
         paths: args.paths.clone(),
         corpus_root: args.corpus_root.clone(),
         threads: args.threads(),
+        cache: (!args.no_cache).then(|| cache::Config {
+            dir: args.cache_dir.clone(),
+            // The config's text: what the compiled settings cannot show.
+            extra_key: args.config().map_or(0, |c| index::hash_str(&c.text)),
+        }),
+        report_affected: args.report_affected,
+        git_tracked: args.git_tracked,
         ..Default::default()
     };
+    if let Some(path) = &args.stdin_filename {
+        if args.fix || args.diff {
+            anyhow::bail!("--fix and --diff do not take --stdin-filename");
+        }
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin().lock(), &mut text)
+            .context("cannot read standard input as UTF-8 text")?;
+        let canonical = stdin_path(path)?;
+        target.paths = vec![canonical.clone()];
+        target.overlay.insert(canonical, text.into());
+    }
     let options = lint::Options {
         content_hashes: false,
         value_hashes: args.baseline.is_some()
@@ -87,6 +112,9 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
             || matches!(args.format, report::Format::Sarif | report::Format::Gitlab),
     };
     if args.fix || args.diff {
+        // Fix passes lint in-memory texts; the cache would only be written
+        // for files about to change (and `--diff` writes nothing).
+        target.cache = None;
         return fix_files(args, target, &settings);
     }
     let mut result = lint::check_with(&target, &settings, options)?;
@@ -142,6 +170,9 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     for error in &result.errors {
         eprintln!("fmlint: error: {error}");
     }
+    if let (Some(error), false) = (&result.cache_error, args.quiet) {
+        eprintln!("fmlint: warning: cannot write the cache: {error}");
+    }
     let counts = report::counts(&result);
     let too_many_warnings = args.max_warnings.filter(|&max| counts.warnings > max);
     if !args.quiet && !broken_pipe {
@@ -172,6 +203,51 @@ fn check(args: &CheckArgs) -> anyhow::Result<u8> {
     } else {
         exit::CLEAN
     })
+}
+
+/// The canonical form of `--stdin-filename PATH`: the file need not exist,
+/// its directory must.
+fn stdin_path(path: &std::path::Path) -> anyhow::Result<std::path::PathBuf> {
+    if let Ok(canonical) = path.canonicalize() {
+        return Ok(canonical);
+    }
+    let name = path
+        .file_name()
+        .with_context(|| format!("--stdin-filename {}: not a file name", path.display()))?;
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => std::path::Path::new("."),
+    };
+    let parent = parent
+        .canonicalize()
+        .with_context(|| format!("--stdin-filename {}", path.display()))?;
+    Ok(parent.join(name))
+}
+
+/// `fmlint clean`: removes the corpus's result cache.
+fn clean(args: &cli::CleanArgs) -> anyhow::Result<u8> {
+    let dir = match &args.cache_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let root = match &args.corpus_root {
+                Some(root) => root.clone(),
+                None => {
+                    let given = args
+                        .paths
+                        .iter()
+                        .map(|p| p.canonicalize().with_context(|| format!("{}", p.display())))
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    lint::find_corpus_root(&given)
+                }
+            };
+            cache::Config::default().root_dir(&root)
+        }
+    };
+    let removed = cache::clean(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+    if removed {
+        eprintln!("fmlint: removed {}", dir.display());
+    }
+    Ok(exit::CLEAN)
 }
 
 /// `--fix` and `--diff`.

@@ -18,6 +18,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::baseline::value_hash;
+use crate::cache::{referenced_id, Cache, Keep};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::frontmatter::{self, Problem, SplitError, Value};
 use crate::index::{hash_bytes, summarize, Index, IndexedFile, Summary};
@@ -81,6 +82,13 @@ pub struct CheckResult {
     pub suppressed: usize,
     /// What `--baseline` hid, when one was given.
     pub baseline: Option<crate::baseline::Outcome>,
+    /// Files reported because the given files break them
+    /// ([`Target::report_affected`]).
+    pub affected: usize,
+    /// Why the result cache could not be written (the run is still right).
+    pub cache_error: Option<String>,
+    /// Files whose cached results stood in for reading and parsing them.
+    pub from_cache: usize,
 }
 
 /// Texts that stand in for files on disk (fixed but unwritten files, an
@@ -95,6 +103,16 @@ pub struct Target {
     /// Worker threads; 0 lets rayon choose.
     pub threads: usize,
     pub overlay: Overlay,
+    /// Read and write the result cache ([`crate::cache`]); `None` lints
+    /// every file.
+    pub cache: Option<crate::cache::Config>,
+    /// Also report files outside `paths` that the given files break: the
+    /// referrers of an article whose identity changed or that was deleted
+    /// (known from the cache).
+    pub report_affected: bool,
+    /// Leave out files git does not track (pre-commit stashes unstaged
+    /// changes but leaves untracked files on disk).
+    pub git_tracked: bool,
 }
 
 /// What a run computes beyond the findings.
@@ -110,13 +128,13 @@ pub struct Options {
 
 /// One file after the per-file pass.
 pub(crate) struct Linted {
-    diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Parallel to `diagnostics`, hashed while the text is in memory.
-    value_hashes: Vec<u64>,
-    suppressions: Option<Suppressions>,
-    summary: Option<Summary>,
-    io_error: Option<String>,
-    content_hash: Option<u64>,
+    pub(crate) value_hashes: Vec<u64>,
+    pub(crate) suppressions: Option<Suppressions>,
+    pub(crate) summary: Option<Summary>,
+    pub(crate) io_error: Option<String>,
+    pub(crate) content_hash: Option<u64>,
 }
 
 pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
@@ -132,6 +150,13 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
 
     let mut given = Vec::new();
     for path in &target.paths {
+        // Standard input's stand-in path need not exist; with
+        // `--report-affected`, a deleted file is named to report what its
+        // deletion breaks.
+        if let Some(canonical) = canonical_missing(path, target) {
+            given.push(canonical);
+            continue;
+        }
         match path.canonicalize() {
             // Neither a file nor a directory (a FIFO, a socket, a device):
             // never opened, as reading one could block forever.
@@ -162,19 +187,38 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
             None => error.message,
         });
     }
+    if target.git_tracked {
+        if let Err(error) = crate::walk::retain_tracked(&root, &mut files) {
+            result.errors.push(error);
+        }
+    }
     // Named files are checked even when the globs leave them out.
     let named: HashSet<&Path> = given
         .iter()
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() || target.overlay.contains_key(*p))
         .map(PathBuf::as_path)
         .collect();
-    files.extend(named.iter().map(|p| p.to_path_buf()));
-    files.sort();
-    files.dedup();
+    let mut added = false;
+    for path in named {
+        if files
+            .binary_search_by(|p| crate::walk::path_order(p, path))
+            .is_err()
+        {
+            files.push(path.to_path_buf());
+            added = true;
+        }
+    }
+    if added {
+        files.sort_unstable_by(|a, b| crate::walk::path_order(a, b));
+    }
+    // Each given path is looked at once, not once per corpus file.
+    let given_dirs: Vec<&Path> = given
+        .iter()
+        .filter(|g| g.is_dir())
+        .map(PathBuf::as_path)
+        .collect();
     let reported = |path: &Path| {
-        given
-            .iter()
-            .any(|g| g == path || (g.is_dir() && path.starts_with(g)))
+        given_dirs.iter().any(|g| path.starts_with(g)) || given.iter().any(|g| g == path)
     };
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -185,23 +229,50 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         .rules
         .enabled()
         .any(|(r, _)| r.meta().stage == Stage::Corpus);
-    let linted: Vec<(Arc<Path>, bool, Linted)> = pool.install(|| {
+    // The result cache: the entries of unchanged files stand for them.
+    let mut cache = target
+        .cache
+        .as_ref()
+        .map(|config| Cache::open(config, &root, settings));
+    let mut cached = match &mut cache {
+        Some(cache) => cache.take(&root, &files),
+        None => Vec::new(),
+    };
+    cached.resize_with(files.len(), || None);
+    type Pass = (Arc<Path>, bool, Linted, Option<Keep>, Option<Arc<str>>);
+    let linted: Vec<Pass> = pool.install(|| {
         files
             .par_iter()
-            .map(|path| {
+            .zip(cached)
+            .map(|(path, cached)| {
                 let shown: Arc<Path> = display_path(path, &cwd).into();
+                // Collections, overrides and path templates see the path
+                // relative to the corpus root.
+                let relative = path.strip_prefix(&root).unwrap_or(&shown);
                 let report = reported(path);
-                let mut linted = match target.overlay.get(path) {
-                    Some(text) => {
-                        lint_bytes(&shown, text.as_bytes(), settings, report, want_summary)
-                    }
-                    None => lint_path(path, &shown, settings, report, want_summary, options),
+                let overlay = target.overlay.get(path);
+                let (mut linted, keep) = match (overlay, &cache) {
+                    (Some(text), _) => (
+                        lint_bytes(relative, text.as_bytes(), settings, report, want_summary),
+                        None,
+                    ),
+                    (None, Some(cache)) => cache.lint(
+                        path,
+                        relative,
+                        cached,
+                        report,
+                        |bytes| lint_bytes(relative, bytes, settings, report, want_summary),
+                        || lint_path(path, relative, settings, report, want_summary, options),
+                    ),
+                    (None, None) => (
+                        lint_path(path, relative, settings, report, want_summary, options),
+                        None,
+                    ),
                 };
                 if linted.content_hash.is_none() && options.content_hashes {
-                    linted.content_hash =
-                        target.overlay.get(path).map(|t| hash_bytes(t.as_bytes()));
+                    linted.content_hash = overlay.map(|t| hash_bytes(t.as_bytes()));
                 }
-                (shown, report, linted)
+                (shown, report, linted, keep, overlay.cloned())
             })
             .collect()
     });
@@ -214,28 +285,77 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     let mut indexed = Vec::new();
     // Index position → position in `reports`, for reported files.
     let mut report_of = Vec::new();
-    for (path, report, linted) in linted {
+    // What the cache keeps of each file, and what `--report-affected`
+    // needs: the ids the given files may break, the suppressions of files
+    // not given (by index position).
+    let mut keeps = Vec::new();
+    let mut changed_ids: HashSet<crate::cache::Id> = HashSet::new();
+    let mut other_suppressions = std::collections::HashMap::new();
+    if target.report_affected {
+        for (_, report, linted, keep, _) in &linted {
+            match (report, keep) {
+                (false, _) => {}
+                (true, Some(keep)) => changed_ids.extend(keep.touched().cloned()),
+                // No history: what the file holds now may break referrers.
+                (true, None) => changed_ids.extend(
+                    linted
+                        .summary
+                        .as_ref()
+                        .and_then(|s| Some((s.collection, s.id.as_ref()?.value.clone()))),
+                ),
+            }
+        }
+        if let Some(cache) = &cache {
+            changed_ids.extend(cache.gone_ids());
+        }
+    }
+    for (path, report, mut linted, keep, source) in linted {
+        // A cache hit brings no reference entries (they are decoded for
+        // reported files only): a file that references a changed article
+        // may be reported as affected, so it needs them. (Rules report a
+        // file's references in that file only, so the others can go
+        // without.)
+        if let (false, Some(keep), Some(summary)) = (report, &keep, &mut linted.summary) {
+            if summary.refs.is_empty() && keep.ref_ids().iter().any(|id| changed_ids.contains(id)) {
+                summary.refs = keep.decode_refs().unwrap_or_default();
+            }
+        }
         if let Some(error) = linted.io_error {
             if report {
                 result.errors.push(format!("{}: {error}", path.display()));
             }
         }
+        let (given_suppressions, other) = match report {
+            true => (linted.suppressions, None),
+            false => (None, linted.suppressions),
+        };
         let position = report.then(|| {
             reports.push(FileReport {
                 path: path.clone(),
                 diagnostics: linted.diagnostics,
-                source: None,
+                source,
                 value_hashes: linted.value_hashes,
                 content_hash: linted.content_hash,
             });
-            suppressions.push(linted.suppressions);
+            suppressions.push(given_suppressions);
             reports.len() - 1
         });
+        let summary_at = linted.summary.is_some().then_some(indexed.len());
         if let Some(summary) = linted.summary {
+            if let Some(other) = other {
+                other_suppressions.insert(indexed.len(), other);
+            }
             indexed.push(IndexedFile { path, summary });
             report_of.push(position);
         }
+        if let Some(mut keep) = keep {
+            result.from_cache += usize::from(keep.was_hit());
+            keep.summary_at = summary_at;
+            keeps.push(keep);
+        }
     }
+    // Kept for the cache, which writes summaries from it.
+    let mut kept_index = None;
     if want_summary {
         let index = Index::new(indexed);
         let mut found = Vec::new();
@@ -247,20 +367,58 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
                 rules::CorpusContext::new(&index, settings, rule.meta(), severity, &mut found);
             rule.check_corpus(&mut cx);
         }
+        // Reports added for affected files (after the given ones).
+        let first_affected = reports.len();
         for (file, diagnostic) in found {
-            if let Some(position) = report_of[file] {
-                reports[position].diagnostics.push(diagnostic);
-            }
+            let position = match report_of[file] {
+                Some(position) if position < first_affected => position,
+                _ if !changed_ids.is_empty()
+                    && referenced_id(&index.files[file].summary, diagnostic.span())
+                        .is_some_and(|id| changed_ids.contains(&id)) =>
+                {
+                    if let Some(found) = other_suppressions.get_mut(&file) {
+                        if Suppressions::silences(found, &diagnostic) {
+                            result.suppressed += 1;
+                            continue;
+                        }
+                    }
+                    *report_of[file].get_or_insert_with(|| {
+                        reports.push(FileReport {
+                            path: index.files[file].path.clone(),
+                            diagnostics: Vec::new(),
+                            source: None,
+                            value_hashes: Vec::new(),
+                            content_hash: None,
+                        });
+                        suppressions.push(None);
+                        reports.len() - 1
+                    })
+                }
+                _ => continue,
+            };
+            reports[position].diagnostics.push(diagnostic);
         }
+        result.affected = reports.len() - first_affected;
+        kept_index = Some(index);
     }
     result.corpus_phase = corpus_start.elapsed();
+    if let Some(cache) = cache {
+        let summary =
+            |i: usize| &kept_index.as_ref().expect("summaries are indexed").files[i].summary;
+        result.cache_error = cache.store(&keeps, summary).err();
+    }
+    // Freeing tens of thousands of summaries costs more than a warm run's
+    // linting: a thread does it while the findings are printed.
+    if indexed_files(&kept_index) > 10_000 {
+        std::thread::spawn(move || drop((kept_index, keeps)));
+    }
 
-    result.suppressed = pool.install(|| {
+    result.suppressed += pool.install(|| {
         reports
             .par_iter_mut()
             .zip(suppressions)
             .map(|(report, suppressions)| finish(report, suppressions, settings, options))
-            .sum()
+            .sum::<usize>()
     });
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     result.files = reports;
@@ -338,6 +496,26 @@ pub fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(diagnostic_order);
 }
 
+fn indexed_files(index: &Option<Index>) -> usize {
+    index.as_ref().map_or(0, |index| index.files.len())
+}
+
+/// The canonical form of a `path` that does not exist but stands for a
+/// file: one in the overlay (standard input), or with
+/// [`Target::report_affected`] a deleted one whose directory exists.
+fn canonical_missing(path: &Path, target: &Target) -> Option<PathBuf> {
+    if path.exists() {
+        return None;
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let canonical = parent.canonicalize().ok()?.join(name);
+    (target.report_affected || target.overlay.contains_key(&canonical)).then_some(canonical)
+}
+
 /// The directory whose articles form the corpus: the nearest one holding
 /// `fmlint.toml`, else the git work tree, else the common ancestor of the
 /// named paths.
@@ -397,7 +575,7 @@ pub fn display_path(path: &Path, cwd: &Path) -> PathBuf {
 
 fn lint_path(
     path: &Path,
-    shown: &Path,
+    relative: &Path,
     settings: &Settings,
     report: bool,
     want_summary: bool,
@@ -405,7 +583,7 @@ fn lint_path(
 ) -> Linted {
     match std::fs::read(path) {
         Ok(bytes) => {
-            let mut linted = lint_bytes(shown, &bytes, settings, report, want_summary);
+            let mut linted = lint_bytes(relative, &bytes, settings, report, want_summary);
             if options.content_hashes {
                 linted.content_hash = Some(hash_bytes(&bytes));
             }
@@ -524,6 +702,8 @@ struct Document {
     suppressions: Option<Suppressions>,
 }
 
+/// `path` is relative to the corpus root: it picks the file's collection
+/// and overrides, and path templates read it.
 fn lint_document(
     path: &Path,
     text: &str,
@@ -531,10 +711,13 @@ fn lint_document(
     report: bool,
     want_summary: bool,
 ) -> Document {
+    let collection = settings.collection_for(path);
+    let overrides = settings.overrides_for(path);
+    let file_rules = settings.rules_for(&overrides);
     let lines = LineIndex::new(text);
     let mut out = Vec::new();
     let mut emit = |meta: &'static RuleMeta, diagnostic: Diagnostic| {
-        if let Some(severity) = settings.rules.severity(meta.name) {
+        if let Some(severity) = file_rules.severity(meta.name) {
             out.push(rules::resolve(diagnostic, meta, severity, &lines));
         }
     };
@@ -574,9 +757,10 @@ fn lint_document(
     };
 
     let parsed = frontmatter::parse(text, header.yaml);
-    let suppressions = report
-        .then(|| Suppressions::collect(text, &header, parsed.root.as_ref(), &lines))
-        .flatten();
+    // Collected for unreported files too (one substring search when there
+    // are none): `--report-affected` may report them, and the cache keeps
+    // them.
+    let suppressions = Suppressions::collect(text, &header, parsed.root.as_ref(), &lines);
     for problem in &parsed.problems {
         match problem {
             Problem::Syntax { at, message } => emit(
@@ -640,16 +824,29 @@ fn lint_document(
         };
     }
 
+    let Some(collection) = collection else {
+        // No collection claims the file: only its structure is checked.
+        return Document {
+            diagnostics: out,
+            summary: None,
+            suppressions,
+        };
+    };
     if report {
-        let mut cx = FileContext::new(path, text, header, &root, settings, &lines, &mut out);
-        for (rule, severity) in settings.rules.enabled() {
+        let mut cx = FileContext::new(
+            path, text, header, &root, settings, collection, &lines, &mut out,
+        );
+        for (rule, severity) in file_rules.enabled() {
             if rule.meta().stage == Stage::File {
                 cx.set_rule(rule.meta(), severity);
                 rule.check_file(&mut cx);
             }
         }
     }
-    let summary = want_summary.then(|| summarize(&root, &settings.collection, &lines));
+    let summary = want_summary.then(|| Summary {
+        overrides,
+        ..summarize(&root, collection, &lines)
+    });
     Document {
         diagnostics: out,
         summary,

@@ -1,28 +1,70 @@
-//! What a corpus looks like: one [`Collection`] per kind of document, with
-//! every convention the rules read (schema, identity fields, templates,
-//! dates, references). The built-in QuickTakes preset is one value here; no
-//! rule names a QuickTakes field.
+//! What a corpus looks like, compiled: one [`Collection`] per kind of
+//! document, with every convention the rules read (schema, identity
+//! fields, templates, dates, references). Collections are built from
+//! `fmlint.toml` by [`crate::config`]; the built-in QuickTakes preset is the
+//! embedded config [`QUICKTAKES_TOML`], compiled by the same code. No rule
+//! names a QuickTakes field.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use globset::GlobSet;
 
 use crate::dates::DateFormat;
 use crate::diagnostic::Applicability;
-use crate::frontmatter::{Entry, Node};
+use crate::frontmatter::{Entry, Key, Node, Value};
+use crate::schema::CompiledSchema;
 use crate::template::Template;
 
-#[derive(Clone, Debug)]
+/// The built-in default: the QuickTakes preset as a config, with comments.
+/// `fmlint init` writes it out; running without a config compiles it.
+pub const QUICKTAKES_TOML: &str = include_str!("../schemas/quicktakes.fmlint.toml");
+
+/// Where [`QUICKTAKES_TOML`] claims to come from, in messages.
+pub const QUICKTAKES_SOURCE: &str = "builtin:quicktakes";
+
 pub struct Collection {
     pub name: String,
-    /// A built-in schema's name (`quicktakes-article`).
-    pub schema: Option<String>,
+    /// Its position in the settings' collections; the index keys ids by it.
+    pub index: usize,
+    /// Which files belong, relative to the corpus root; `None` is every
+    /// file.
+    pub include: Option<GlobSet>,
+    pub exclude: GlobSet,
+    pub schema: Option<Arc<CompiledSchema>>,
     /// The field that identifies a document for references.
     pub id_field: String,
-    /// Fields whose value must be unique across the corpus, each with the
+    /// Fields whose value must be unique in the collection, each with the
     /// rule that reports a repeat.
     pub unique: Vec<Unique>,
     pub dates: Vec<DateField>,
     /// Fields holding a display pattern such as `MMM DD, YYYY`.
     pub display_formats: Vec<String>,
     pub checks: Vec<Check>,
-    pub references: Option<References>,
+    pub references: Vec<References>,
+    /// Fields whose values the corpus index keeps: the unique ones and those
+    /// that references (from any collection) mirror.
+    pub indexed_fields: Vec<String>,
+}
+
+impl Collection {
+    /// Whether the file at `relative` (to the corpus root) belongs here.
+    pub fn matches(&self, relative: &Path) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(relative))
+            && !self.exclude.is_match(relative)
+    }
+
+    /// The rule that reports a repeated value of `field`: `duplicate-id` for
+    /// the id field, `duplicate-url` for `url`, `duplicate-value` otherwise.
+    pub fn unique_rule(&self, field: &str) -> &'static str {
+        if field == self.id_field {
+            "duplicate-id"
+        } else if field == "url" {
+            "duplicate-url"
+        } else {
+            "duplicate-value"
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -54,22 +96,55 @@ pub struct Check {
     pub fix: Option<Applicability>,
 }
 
-/// Numbered reference maps such as `related_article1 … related_articleN`.
+/// Where a document names other documents by id.
 #[derive(Clone, Debug)]
 pub struct References {
-    /// The key before the number.
-    pub prefix: String,
-    /// The key inside each entry that holds the target's id.
-    pub id: String,
-    /// Entry key → target field that it must mirror.
+    pub shape: RefShape,
+    /// The collection the ids belong to (its index).
+    pub target: usize,
+    /// Entry key → target field that it must mirror (numbered maps only).
     pub mirror: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RefShape {
+    /// `related_article*.id`: maps under numbered keys
+    /// (`related_article1`, `related_article2` …), the id at `id` inside
+    /// each.
+    Numbered { prefix: String, id: String },
+    /// `authors`: a field holding one id or a list of ids.
+    Field { field: String },
+}
+
+/// One reference of a document.
+pub struct RefItem<'t, 'a> {
+    /// Names the entry in messages: `related_article2`, `authors[1]`.
+    pub name: String,
+    /// The YAML path of the id: `related_article2.id`, `authors[1]`.
+    pub id_path: String,
+    /// The id's node, when the entry has one.
+    pub id: Option<&'t Node<'a>>,
+    /// The numbered entry (its key and its mapping, for mirrors and fixes).
+    pub entry: Option<&'t Entry<'a>>,
+    pub number: Option<u32>,
+}
+
+impl<'t, 'a> RefItem<'t, 'a> {
+    /// What a finding about the entry as a whole points at: its key, else
+    /// the id.
+    pub fn key(&self) -> Option<&'t Key<'a>> {
+        self.entry.map(|e| &e.key)
+    }
 }
 
 impl References {
     /// The number of a reference key (`related_article3` → 3), if `key` is
     /// one: the prefix followed by digits without a leading zero.
     pub fn number(&self, key: &str) -> Option<u32> {
-        let digits = key.strip_prefix(&self.prefix)?;
+        let RefShape::Numbered { prefix, .. } = &self.shape else {
+            return None;
+        };
+        let digits = key.strip_prefix(prefix.as_str())?;
         if digits.is_empty()
             || digits.starts_with('0')
             || !digits.bytes().all(|b| b.is_ascii_digit())
@@ -79,12 +154,16 @@ impl References {
         digits.parse().ok()
     }
 
+    /// The key of entry `n` (numbered references).
     pub fn key(&self, n: u32) -> String {
-        format!("{}{n}", self.prefix)
+        match &self.shape {
+            RefShape::Numbered { prefix, .. } => format!("{prefix}{n}"),
+            RefShape::Field { field } => field.clone(),
+        }
     }
 
-    /// The reference entries of a document, in document order, with their
-    /// numbers.
+    /// The numbered entries of a document, in document order, with their
+    /// numbers; empty for other shapes.
     pub fn entries<'t, 'a>(&self, root: &'t Node<'a>) -> Vec<(u32, &'t Entry<'a>)> {
         root.entries()
             .iter()
@@ -92,8 +171,50 @@ impl References {
             .collect()
     }
 
-    /// Entry keys that mirror a field unique across the corpus (`url`): an
-    /// entry whose value equals the document's own points at itself.
+    /// Every reference of a document, in document order.
+    pub fn items<'t, 'a>(&self, root: &'t Node<'a>) -> Vec<RefItem<'t, 'a>> {
+        match &self.shape {
+            RefShape::Numbered { id, .. } => self
+                .entries(root)
+                .into_iter()
+                .map(|(n, entry)| RefItem {
+                    name: entry.key.text.to_string(),
+                    id_path: format!("{}.{id}", entry.key.text),
+                    id: entry.value.get(id),
+                    entry: Some(entry),
+                    number: Some(n),
+                })
+                .collect(),
+            RefShape::Field { field } => match root.lookup(field) {
+                None => Vec::new(),
+                Some(Node {
+                    value: Value::Seq(items),
+                    ..
+                }) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, node)| RefItem {
+                        name: format!("{field}[{i}]"),
+                        id_path: format!("{field}[{i}]"),
+                        id: Some(node),
+                        entry: None,
+                        number: None,
+                    })
+                    .collect(),
+                Some(node) => vec![RefItem {
+                    name: field.clone(),
+                    id_path: field.clone(),
+                    id: Some(node),
+                    entry: None,
+                    number: None,
+                }],
+            },
+        }
+    }
+
+    /// Entry keys that mirror a field unique in the target collection
+    /// (`url`): an entry whose value equals the document's own points at
+    /// itself.
     pub fn identifying_mirrors<'s>(
         &'s self,
         unique: &'s [Unique],
@@ -104,102 +225,26 @@ impl References {
     }
 }
 
-fn template(source: &str) -> Template {
-    // The preset's templates are literals of this file, covered by
-    // `quicktakes_templates_parse`.
-    Template::parse(source).expect("built-in template")
-}
-
-fn check(rule: &'static str, field: &str, expected: &str, fix: Option<Applicability>) -> Check {
-    Check {
-        rule,
-        field: field.into(),
-        actual: None,
-        expected: template(expected),
-        actual_name: None,
-        fix,
-    }
-}
-
-/// The QuickTakes article: the built-in default.
-pub fn quicktakes() -> Collection {
-    use Applicability::{Safe, Unsafe};
-    Collection {
-        name: "articles".into(),
-        schema: Some("quicktakes-article".into()),
-        id_field: "id".into(),
-        unique: vec![
-            Unique {
-                field: "id".into(),
-                rule: "duplicate-id",
-            },
-            Unique {
-                field: "url".into(),
-                rule: "duplicate-url",
-            },
-        ],
-        dates: vec![DateField {
-            field: "date".into(),
-            format: DateFormat::Pattern("%Y-%m-%d".into()),
-        }],
-        display_formats: vec!["date_format".into()],
-        checks: vec![
-            // URLs are public: changing one is a decision, not a cleanup.
-            check(
-                "url-mismatch",
-                "url",
-                "/learn/{subject|slug}/questions/{title|slug}",
-                Some(Unsafe),
-            ),
-            // Safe only when the file's name and the URL agree (see the
-            // consistency rules).
-            check("file-name-mismatch", "file_name", "{path.name}", Some(Safe)),
-            check(
-                "file-name-mismatch",
-                "file_name",
-                "{url|last_segment}.md",
-                Some(Safe),
-            ),
-            Check {
-                actual: Some(template("{path.parent}")),
-                actual_name: Some("the file's folder".into()),
-                ..check("path-mismatch", "url", "{url|segment:2}", None)
-            },
-            // Which of the title copies is right is for a human to say.
-            check("title-mismatch", "article_title", "{title}", Some(Unsafe)),
-            check("title-mismatch", "question", "{title}", Some(Unsafe)),
-            check(
-                "seo-title-mismatch",
-                "seo.title",
-                "QuickTakes | {subject}",
-                Some(Safe),
-            ),
-        ],
-        references: Some(References {
-            prefix: "related_article".into(),
-            id: "id".into(),
-            mirror: vec![
-                ("title".into(), "title".into()),
-                ("subject".into(), "subject".into()),
-                ("url".into(), "url".into()),
-            ],
-        }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::settings::Settings;
 
     #[test]
-    fn quicktakes_templates_parse() {
-        let preset = quicktakes();
-        assert_eq!(preset.checks.len(), 7);
+    fn the_builtin_preset_compiles_to_one_collection_of_seven_checks() {
+        let settings = Settings::quicktakes().unwrap();
+        let [articles] = settings.collections.as_slice() else {
+            panic!("one collection expected");
+        };
+        assert_eq!(articles.name, "articles");
+        assert_eq!(articles.checks.len(), 7);
+        assert_eq!(articles.references.len(), 1);
+        assert!(articles.schema.is_some());
     }
 
     #[test]
     fn reference_numbers() {
-        let refs = quicktakes().references.unwrap();
+        let settings = Settings::quicktakes().unwrap();
+        let refs = &settings.collections[0].references[0];
         assert_eq!(refs.number("related_article12"), Some(12));
         assert_eq!(refs.number("related_article"), None);
         assert_eq!(refs.number("related_article01"), None);

@@ -24,6 +24,8 @@ pub const BUILTIN: &[(&str, &str)] = &[(
 
 pub struct CompiledSchema {
     pub name: String,
+    /// The hash of the schema's text: part of the result cache's key.
+    pub source_hash: u64,
     validator: Validator,
 }
 
@@ -49,6 +51,7 @@ impl CompiledSchema {
             .map_err(|e| anyhow!("schema `{name}` is invalid: {e}"))?;
         Ok(CompiledSchema {
             name: name.to_string(),
+            source_hash: crate::index::hash_str(text),
             validator,
         })
     }

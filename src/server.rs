@@ -1309,10 +1309,10 @@ impl Server {
     }
 }
 
-/// The settings for the corpus at `root`. The built-in QuickTakes preset
-/// until `fmlint.toml` is read; this is the one place to change then.
-fn settings_for(_root: &Path) -> Result<Settings> {
-    Settings::quicktakes()
+/// The settings for the corpus at `root`: the nearest `fmlint.toml` at or
+/// above it, else the built-in QuickTakes preset.
+fn settings_for(root: &Path) -> Result<Settings> {
+    crate::config::settings_for_root(root)
 }
 
 // ---------------------------------------------------------------------------

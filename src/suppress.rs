@@ -24,6 +24,8 @@
 //! silence cross-file findings too; a directive that silences nothing is
 //! reported as `unused-suppression`.
 
+use serde::{Deserialize, Serialize};
+
 use crate::baseline::value_hash;
 use crate::diagnostic::{Diagnostic, Location, Span};
 use crate::frontmatter::{Header, Node, Style, Value};
@@ -34,37 +36,40 @@ use crate::settings::RuleSet;
 const MARKER: &str = "fmlint-ignore";
 
 /// The directives of one file's header.
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Suppressions {
     directives: Vec<Directive>,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Directive {
     /// The whole comment, `# fmlint-ignore: …`.
     comment: Located,
     scope: Scope,
     /// The rules named; empty for every rule.
     rules: Vec<Named>,
-    /// For the every-rule form: whether it silenced anything.
+    /// For the every-rule form: whether it silenced anything (state of
+    /// one run: never cached).
+    #[serde(skip)]
     used: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Named {
     name: Box<str>,
     at: Located,
+    #[serde(skip)]
     used: bool,
 }
 
 /// A span with its location and the hash of its text (for baselines).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
 struct Located {
     location: Location,
     value_hash: u64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum Scope {
     File,
     /// Findings starting in `start..=end` (bytes); `below` when the

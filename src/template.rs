@@ -1,9 +1,11 @@
 //! Templates that say what a field must equal, built from other fields and
 //! the file's path: `/learn/{subject|slug}/questions/{title|slug}`.
 //!
-//! A placeholder is a source (`title`, `seo.title`, `path.name`,
-//! `path.stem`, `path.parent`) followed by filters (`slug`, `urlize`,
-//! `lower`, `last_segment`, `segment:N`).
+//! A placeholder is a source (`title`, `seo.title`, `path`, `path.dir`,
+//! `path.name`, `path.stem`, `path.parent`) followed by filters (`slug`,
+//! `urlize`, `lower`, `last_segment`, `segment:N`, `no_ext`,
+//! `strip_prefix:TEXT`). Path sources are relative to the corpus root, with
+//! `/` separators.
 
 use std::fmt;
 use std::path::Path;
@@ -29,12 +31,16 @@ enum Part {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Source {
     Field(String),
+    /// The whole path relative to the corpus root.
+    Path,
+    /// The folder part of [`Source::Path`] (empty at the root).
+    PathDir,
     PathName,
     PathStem,
     PathParent,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum Filter {
     Slug,
     Urlize,
@@ -42,6 +48,19 @@ enum Filter {
     LastSegment,
     /// 1-based, counting the non-empty `/`-separated segments.
     Segment(usize),
+    /// Drops the last extension (`a/b.md` → `a/b`).
+    NoExt,
+    StripPrefix(String),
+}
+
+/// What the `slug` filter means in a template.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SlugStyle {
+    /// The QuickTakes slug ([`slug::quicktakes`]).
+    #[default]
+    Quicktakes,
+    /// Hugo's `urlize` ([`slug::urlize`]).
+    Urlize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,11 +77,17 @@ impl std::error::Error for TemplateError {}
 /// What a template is rendered against.
 pub struct Scope<'t, 'a> {
     pub root: &'t Node<'a>,
+    /// The file's path relative to the corpus root.
     pub path: &'t Path,
 }
 
 impl Template {
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
+        Self::parse_with(source, SlugStyle::Quicktakes)
+    }
+
+    /// Parses a template whose `slug` filter is `style`.
+    pub fn parse_with(source: &str, style: SlugStyle) -> Result<Template, TemplateError> {
         let mut parts = Vec::new();
         let mut rest = source;
         while let Some(open) = rest.find('{') {
@@ -74,7 +99,7 @@ impl Template {
                     "unclosed `{{` in template `{source}`"
                 )));
             };
-            parts.push(parse_var(&rest[open + 1..open + close], source)?);
+            parts.push(parse_var(&rest[open + 1..open + close], source, style)?);
             rest = &rest[open + close + 1..];
         }
         if rest.contains('}') {
@@ -116,7 +141,7 @@ impl Template {
                 Part::Var { source, filters } => {
                     let mut value = source_value(source, scope)?;
                     for filter in filters {
-                        value = apply(*filter, &value);
+                        value = apply(filter, &value);
                     }
                     out.push_str(&value);
                 }
@@ -126,7 +151,7 @@ impl Template {
     }
 }
 
-fn parse_var(inner: &str, template: &str) -> Result<Part, TemplateError> {
+fn parse_var(inner: &str, template: &str, style: SlugStyle) -> Result<Part, TemplateError> {
     let mut pieces = inner.split('|').map(str::trim);
     let name = pieces.next().unwrap_or_default();
     let source = match name {
@@ -135,6 +160,8 @@ fn parse_var(inner: &str, template: &str) -> Result<Part, TemplateError> {
                 "empty placeholder in template `{template}`"
             )))
         }
+        "path" => Source::Path,
+        "path.dir" => Source::PathDir,
         "path.name" => Source::PathName,
         "path.stem" => Source::PathStem,
         "path.parent" => Source::PathParent,
@@ -142,14 +169,19 @@ fn parse_var(inner: &str, template: &str) -> Result<Part, TemplateError> {
     };
     let filters = pieces
         .map(|f| match f {
+            "slug" if style == SlugStyle::Urlize => Ok(Filter::Urlize),
             "slug" => Ok(Filter::Slug),
             "urlize" => Ok(Filter::Urlize),
             "lower" => Ok(Filter::Lower),
             "last_segment" => Ok(Filter::LastSegment),
+            "no_ext" => Ok(Filter::NoExt),
+            _ if f.starts_with("strip_prefix:") => {
+                Ok(Filter::StripPrefix(f["strip_prefix:".len()..].to_string()))
+            }
             _ => match f.strip_prefix("segment:").and_then(|n| n.parse().ok()) {
                 Some(n) if n > 0 => Ok(Filter::Segment(n)),
                 _ => Err(TemplateError(format!(
-                    "unknown filter `{f}` in template `{template}` (known: slug, urlize, lower, last_segment, segment:N)"
+                    "unknown filter `{f}` in template `{template}` (known: slug, urlize, lower, last_segment, segment:N, no_ext, strip_prefix:TEXT)"
                 ))),
             },
         })
@@ -159,7 +191,15 @@ fn parse_var(inner: &str, template: &str) -> Result<Part, TemplateError> {
 
 fn source_value(source: &Source, scope: &Scope) -> Option<String> {
     let name = |p: Option<&std::ffi::OsStr>| p.and_then(|s| s.to_str()).map(str::to_string);
+    let slashed = |p: &Path| {
+        p.components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.join("/"))
+    };
     match source {
+        Source::Path => slashed(scope.path),
+        Source::PathDir => slashed(scope.path.parent().unwrap_or(Path::new(""))),
         Source::PathName => name(scope.path.file_name()),
         Source::PathStem => name(scope.path.file_stem()),
         Source::PathParent => name(scope.path.parent().and_then(Path::file_name)),
@@ -173,7 +213,7 @@ fn source_value(source: &Source, scope: &Scope) -> Option<String> {
     }
 }
 
-fn apply(filter: Filter, value: &str) -> String {
+fn apply(filter: &Filter, value: &str) -> String {
     match filter {
         Filter::Slug => slug::quicktakes(value),
         Filter::Urlize => slug::urlize(value),
@@ -188,6 +228,17 @@ fn apply(filter: Filter, value: &str) -> String {
             .filter(|s| !s.is_empty())
             .nth(n - 1)
             .unwrap_or("")
+            .to_string(),
+        Filter::NoExt => {
+            let name_start = value.rfind('/').map_or(0, |i| i + 1);
+            match value[name_start..].rfind('.') {
+                Some(dot) if dot > 0 => value[..name_start + dot].to_string(),
+                _ => value.to_string(),
+            }
+        }
+        Filter::StripPrefix(prefix) => value
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(value)
             .to_string(),
     }
 }
@@ -220,6 +271,28 @@ mod tests {
             Some("a|b.md")
         );
         assert_eq!(render("{missing}"), None);
+        assert_eq!(
+            render("/{path|strip_prefix:content/|no_ext}").as_deref(),
+            Some("/learn/ipo--fpo/what-is-it")
+        );
+        assert_eq!(
+            render("{path.dir}").as_deref(),
+            Some("content/learn/ipo--fpo")
+        );
+    }
+
+    #[test]
+    fn the_slug_filter_follows_the_templates_style() {
+        let text = "title: Ünïcode & Co.\n";
+        let root = parse(text, Span::new(0, text.len())).root.unwrap();
+        let scope = Scope {
+            root: &root,
+            path: Path::new("a.md"),
+        };
+        let quicktakes = Template::parse("{title|slug}").unwrap();
+        let urlize = Template::parse_with("{title|slug}", SlugStyle::Urlize).unwrap();
+        assert_eq!(quicktakes.render(&scope).as_deref(), Some("ncode--co"));
+        assert_eq!(urlize.render(&scope).as_deref(), Some("ünïcode--co."));
     }
 
     #[test]

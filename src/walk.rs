@@ -82,13 +82,52 @@ pub fn walk(root: &Path, filter: &FileFilter, threads: usize) -> (Vec<PathBuf>, 
             })
         });
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.sort();
+    found.sort_unstable_by(|a, b| path_order(a, b));
     let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     (found, errors)
+}
+
+/// The order of paths in every output: by their bytes. Deterministic, and
+/// far cheaper than `Path`'s component-wise order on 100,000s of paths.
+pub fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    a.as_os_str().cmp(b.as_os_str())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock only interrupted a push; the vector is
     // still valid.
     mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Keeps the files git tracks (its index: staged content, new files
+/// included once added), dropping untracked ones. The corpus a commit will
+/// have, as pre-commit leaves untracked files on disk while it runs hooks.
+pub fn retain_tracked(root: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "-z", "--cached", "--"])
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .map_err(|e| format!("--git-tracked: cannot run git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "--git-tracked: git ls-files failed in {}: {}",
+            root.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let tracked: std::collections::HashSet<&[u8]> = output
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .collect();
+    files.retain(|path| {
+        path.strip_prefix(root).ok().is_some_and(|relative| {
+            // git prints `/`-separated paths relative to `-C`.
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            tracked.contains(relative.as_bytes())
+        })
+    });
+    Ok(())
 }

@@ -94,8 +94,8 @@ struct Open {
     per_file: Vec<Diagnostic>,
 }
 
-/// Files that hold a key, in path order.
-type Holders = HashMap<String, BTreeSet<Arc<Path>>>;
+/// Files that hold a key (collection, id), in path order.
+type Holders = HashMap<(usize, String), BTreeSet<Arc<Path>>>;
 
 pub struct Workspace {
     root: PathBuf,
@@ -109,8 +109,9 @@ pub struct Workspace {
     files: HashMap<Arc<Path>, Option<Summary>>,
     open: HashMap<Arc<Path>, Open>,
     by_id: Holders,
-    /// (field, hash of value) → files, as [`Index::with_value`] keys them.
-    by_value: HashMap<(Arc<str>, u64), BTreeSet<Arc<Path>>>,
+    /// (collection, field, hash of value) → files, as
+    /// [`Index::with_value`] keys them.
+    by_value: HashMap<(usize, Arc<str>, u64), BTreeSet<Arc<Path>>>,
     /// Referenced id → files that reference it.
     referrers: Holders,
     /// The enabled cross-file rules plus `unused-suppression`: the rule set
@@ -254,9 +255,11 @@ impl Workspace {
     fn link(&mut self, path: &Arc<Path>, summary: &Summary) {
         for key in keys(summary) {
             let holders = match key {
-                Key::Id(id) => self.by_id.entry(id.to_string()).or_default(),
-                Key::Value(field, hash) => self.by_value.entry((field.clone(), hash)).or_default(),
-                Key::Referenced(id) => self.referrers.entry(id.to_string()).or_default(),
+                Key::Id(c, id) => self.by_id.entry((c, id.to_string())).or_default(),
+                Key::Value(c, field, hash) => {
+                    self.by_value.entry((c, field.clone(), hash)).or_default()
+                }
+                Key::Referenced(c, id) => self.referrers.entry((c, id.to_string())).or_default(),
             };
             holders.insert(path.clone());
         }
@@ -277,11 +280,11 @@ impl Workspace {
         }
         for key in keys(summary) {
             match key {
-                Key::Id(id) => drop_from(&mut self.by_id, id.to_string(), path),
-                Key::Value(field, hash) => {
-                    drop_from(&mut self.by_value, (field.clone(), hash), path)
+                Key::Id(c, id) => drop_from(&mut self.by_id, (c, id.to_string()), path),
+                Key::Value(c, field, hash) => {
+                    drop_from(&mut self.by_value, (c, field.clone(), hash), path)
                 }
-                Key::Referenced(id) => drop_from(&mut self.referrers, id.to_string(), path),
+                Key::Referenced(c, id) => drop_from(&mut self.referrers, (c, id.to_string()), path),
             }
         }
     }
@@ -360,32 +363,40 @@ impl Workspace {
                 set.extend(holders.iter().take(most).cloned());
             }
         };
-        let unique = |field: &str| {
+        let unique = |collection: usize, field: &str| {
             self.settings
-                .collection
-                .unique
-                .iter()
-                .any(|u| u.field == field)
+                .collections
+                .get(collection)
+                .is_some_and(|c| c.unique.iter().any(|u| u.field == field))
         };
-        let mut add_value = |field: &Arc<str>, hash: u64| {
-            let most = if unique(field) { usize::MAX } else { 2 };
-            add(self.by_value.get(&(field.clone(), hash)), most);
+        let mut add_value = |collection: usize, field: &Arc<str>, hash: u64| {
+            let most = if unique(collection, field) {
+                usize::MAX
+            } else {
+                2
+            };
+            add(self.by_value.get(&(collection, field.clone(), hash)), most);
         };
+        let own = summary.collection;
         for (field, value) in &summary.fields {
-            add_value(field, hash_str(&value.value));
+            add_value(own, field, hash_str(&value.value));
         }
         for entry in &summary.refs {
             for mirror in &entry.mirrors {
-                add_value(&mirror.target_field, mirror.hash);
+                add_value(entry.target, &mirror.target_field, mirror.hash);
             }
         }
         if let Some(id) = &summary.id {
-            add(self.by_id.get(&id.value), usize::MAX);
-            add(self.referrers.get(&id.value), usize::MAX);
+            let key = (own, id.value.clone());
+            add(self.by_id.get(&key), usize::MAX);
+            add(self.referrers.get(&key), usize::MAX);
         }
         for entry in &summary.refs {
             if let Some(id) = &entry.id {
-                add(self.by_id.get(&id.value), usize::MAX);
+                add(
+                    self.by_id.get(&(entry.target, id.value.clone())),
+                    usize::MAX,
+                );
             }
         }
         set.into_iter().collect()
@@ -433,22 +444,23 @@ impl Workspace {
 
 /// A lookup-table key of a summary.
 enum Key<'s> {
-    Id(&'s str),
-    Value(&'s Arc<str>, u64),
-    Referenced(&'s str),
+    Id(usize, &'s str),
+    Value(usize, &'s Arc<str>, u64),
+    Referenced(usize, &'s str),
 }
 
 fn keys(summary: &Summary) -> impl Iterator<Item = Key<'_>> {
-    let id = summary.id.iter().map(|id| Key::Id(&id.value));
+    let own = summary.collection;
+    let id = summary.id.iter().map(move |id| Key::Id(own, &id.value));
     let values = summary
         .fields
         .iter()
-        .map(|(field, value)| Key::Value(field, hash_str(&value.value)));
+        .map(move |(field, value)| Key::Value(own, field, hash_str(&value.value)));
     let referenced = summary
         .refs
         .iter()
-        .filter_map(|entry| entry.id.as_ref())
-        .map(|id| Key::Referenced(&id.value));
+        .filter_map(|entry| Some((entry.target, entry.id.as_ref()?)))
+        .map(|(target, id)| Key::Referenced(target, &id.value));
     id.chain(values).chain(referenced)
 }
 

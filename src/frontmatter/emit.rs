@@ -7,19 +7,21 @@
 //! enough to keep in the corpus index, so cross-file fixes can be built
 //! without the text.
 
+use serde::{Deserialize, Serialize};
+
 use super::tree::{Node, Style, Value};
 use super::yaml::resolves_as_string;
 use crate::diagnostic::{Edit, Span};
 
 /// Where a scalar's text is and how to rewrite it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
     /// The value's span (quotes included; a block scalar's content).
     pub span: Span,
     pub kind: SlotKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SlotKind {
     Plain {
         in_flow: bool,

@@ -13,7 +13,7 @@ use crate::template::Scope;
 /// Runs the collection's checks filed under the running rule. A field is
 /// reported at most once per rule (the first failing check), so a
 /// `file_name` wrong in two ways is one finding.
-fn run_checks(cx: &mut FileContext) {
+pub(super) fn run_checks(cx: &mut FileContext) {
     let rule = cx.rule().name;
     let scope = Scope {
         root: cx.root,
@@ -21,13 +21,7 @@ fn run_checks(cx: &mut FileContext) {
     };
     let mut reported: Vec<&str> = Vec::new();
     let mut findings = Vec::new();
-    for check in cx
-        .settings
-        .collection
-        .checks
-        .iter()
-        .filter(|c| c.rule == rule)
-    {
+    for check in cx.collection.checks.iter().filter(|c| c.rule == rule) {
         if reported.contains(&check.field.as_str()) {
             continue;
         }
@@ -89,7 +83,6 @@ fn fix_for(
         return None;
     }
     let agreed = cx
-        .settings
         .collection
         .checks
         .iter()

@@ -36,31 +36,27 @@ impl Rule for DanglingReference {
 
     fn check_corpus(&self, cx: &mut CorpusContext) {
         let index = cx.index;
-        let collection = &cx.settings.collection;
-        let Some(spec) = &collection.references else {
-            return;
-        };
-        let identifying: Vec<&str> = spec
-            .identifying_mirrors(&collection.unique)
-            .map(|(entry_field, _)| entry_field.as_str())
-            .collect();
         for (file, indexed) in index.files.iter().enumerate() {
             for entry in &indexed.summary.refs {
                 let Some(id) = &entry.id else { continue };
-                if !index.holders(&id.value).is_empty() {
+                if !index.holders(entry.target, &id.value).is_empty() {
                     continue;
                 }
+                let target = cx.collection(entry.target);
+                // Mirrors of a field unique in the target (a url) identify
+                // an article best.
+                let identifying = |field: &str| target.unique.iter().any(|u| u.field == field);
                 // A suggestion: the article at this entry's url, else one
                 // with this entry's title.
                 let mut mirrors: Vec<_> = entry.mirrors.iter().collect();
-                mirrors.sort_by_key(|m| !identifying.contains(&&*m.entry_field));
+                mirrors.sort_by_key(|m| !identifying(&m.target_field));
                 // Only a value held by exactly one article identifies it (a
                 // subject does not).
                 let suggestion = mirrors.iter().find_map(|m| {
-                    let &[target] = index.with_value(&m.target_field, m.hash) else {
+                    let &[holder] = index.with_value(entry.target, &m.target_field, m.hash) else {
                         return None;
                     };
-                    let target_id = index.files[target].summary.id.as_ref()?;
+                    let target_id = index.files[holder].summary.id.as_ref()?;
                     Some((
                         format!(
                             "did you mean {}? it is the article with this {}",
@@ -69,18 +65,20 @@ impl Rule for DanglingReference {
                         target_id.value.as_str(),
                     ))
                 });
+                let nobody = if entry.target == indexed.summary.collection {
+                    "no article has".to_string()
+                } else {
+                    format!("no document of `{}` has", target.name)
+                };
                 let message = match &suggestion {
                     Some((s, _)) => format!(
-                        "`{}` refers to id {}, which no article has; {s}",
+                        "`{}` refers to id {}, which {nobody}; {s}",
                         entry.key, id.value
                     ),
-                    None => format!(
-                        "`{}` refers to id {}, which no article has",
-                        entry.key, id.value
-                    ),
+                    None => format!("`{}` refers to id {}, which {nobody}", entry.key, id.value),
                 };
                 let mut diagnostic = Diagnostic::new(id.location.span, message)
-                    .with_field(format!("{}.{}", entry.key, spec.id))
+                    .with_field(entry.id_path.to_string())
                     .with_help(match suggestion {
                         Some(_) => "set the id to the suggested article's, or remove the entry",
                         None => "point the entry at an existing article, or remove it",

@@ -35,7 +35,7 @@ impl Rule for InvalidDate {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        for date in &cx.settings.collection.dates {
+        for date in &cx.collection.dates {
             let Some(node) = cx.root.lookup(&date.field) else {
                 continue;
             };
@@ -93,7 +93,7 @@ impl Rule for InvalidDateFormat {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        for field in &cx.settings.collection.display_formats {
+        for field in &cx.collection.display_formats {
             let Some(node) = cx.root.lookup(field) else {
                 continue;
             };

@@ -1,6 +1,6 @@
-//! `duplicate-id` and `duplicate-url`: a value that must be unique across
-//! the corpus, held by several files. Every holder gets a finding that
-//! names the others, with related locations in them.
+//! `duplicate-id`, `duplicate-url` and `duplicate-value`: a value that must
+//! be unique in its collection, held by several files. Every holder gets a
+//! finding that names the others, with related locations in them.
 
 use std::borrow::Cow;
 
@@ -49,6 +49,38 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports a value of a field the config lists as `unique` (other than
+    /// the id field and `url`) that two or more files of the collection
+    /// share. Every holder is reported, and each report names the other
+    /// files.
+    ///
+    /// ## Why is this bad
+    /// Fields such as a slug or a permalink name one page: two files with
+    /// the same one are built to the same place, and one silently wins.
+    ///
+    /// ## Example
+    /// With `unique = ["slug"]`, two posts with `slug: hello-world`.
+    /// Use instead: one slug per post.
+    pub struct DuplicateValue {
+        name: "duplicate-value",
+        severity: Error,
+        fix: None,
+        stage: Corpus,
+    }
+}
+
+impl Rule for DuplicateValue {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_corpus(&self, cx: &mut CorpusContext) {
+        report_duplicates(cx, Self::META.name);
+    }
+}
+
 impl Rule for DuplicateId {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -79,13 +111,17 @@ struct Holder {
 
 /// Reports every unique-field group filed under `rule`.
 fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
-    let collection = &cx.settings.collection;
     let index = cx.index;
     let mut groups: Vec<(String, Vec<Holder>)> = Vec::new();
-    for unique in collection.unique.iter().filter(|u| u.rule == rule) {
-        let field = unique.field.as_str();
+    let uniques = cx.settings.collections.iter().flat_map(|c| {
+        c.unique
+            .iter()
+            .filter(|u| u.rule == rule)
+            .map(move |u| (c, u.field.as_str()))
+    });
+    for (collection, field) in uniques {
         if field == collection.id_field {
-            for (_, holders) in index.duplicate_ids() {
+            for (_, holders) in index.duplicate_ids(collection.index) {
                 let located = holders
                     .iter()
                     .filter_map(|&f| {
@@ -100,7 +136,7 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
                 groups.push((field.to_string(), located));
             }
         } else {
-            for holders in index.duplicate_values(field) {
+            for holders in index.duplicate_values(collection.index, field) {
                 // Holders share a hash; group by the actual text.
                 let mut located: Vec<Holder> = holders
                     .iter()

@@ -13,12 +13,14 @@ use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::frontmatter::{Header, Node};
 use crate::index::Index;
 use crate::lines::LineIndex;
+use crate::preset::Collection;
 use crate::settings::Settings;
 
 mod consistency;
 mod dangling;
 mod dates;
 mod duplicates;
+mod field_mismatch;
 mod references;
 mod schema;
 mod stale;
@@ -159,11 +161,13 @@ pub static RULES: &[&dyn Rule] = &[
     &consistency::PathMismatch,
     &consistency::TitleMismatch,
     &consistency::SeoTitleMismatch,
+    &field_mismatch::FieldMismatch,
     &references::SelfReference,
     &references::DuplicateReference,
     &references::ReferenceNumbering,
     &duplicates::DuplicateId,
     &duplicates::DuplicateUrl,
+    &duplicates::DuplicateValue,
     &dangling::DanglingReference,
     &stale::StaleReference,
     &unused_suppression::UnusedSuppression,
@@ -200,12 +204,16 @@ pub fn find(name: &str) -> Option<&'static dyn Rule> {
 
 /// What a per-file rule sees.
 pub struct FileContext<'c, 'a> {
+    /// Relative to the corpus root (what collections, overrides and path
+    /// templates match).
     pub path: &'c Path,
     pub text: &'a str,
     pub header: Header,
     /// The header's mapping.
     pub root: &'c Node<'a>,
     pub settings: &'c Settings,
+    /// The file's collection: the conventions the rules check.
+    pub collection: &'c Collection,
     lines: &'c LineIndex<'a>,
     rule: &'static RuleMeta,
     severity: Severity,
@@ -220,6 +228,7 @@ impl<'c, 'a> FileContext<'c, 'a> {
         header: Header,
         root: &'c Node<'a>,
         settings: &'c Settings,
+        collection: &'c Collection,
         lines: &'c LineIndex<'a>,
         out: &'c mut Vec<Diagnostic>,
     ) -> Self {
@@ -229,6 +238,7 @@ impl<'c, 'a> FileContext<'c, 'a> {
             header,
             root,
             settings,
+            collection,
             lines,
             rule: &structure::YamlSyntax::META,
             severity: Severity::Error,
@@ -296,11 +306,25 @@ impl<'c> CorpusContext<'c> {
         }
     }
 
-    /// Reports a finding in file `file` of the index. The diagnostic's
-    /// location must already be resolved (the index keeps locations).
+    /// Reports a finding in file `file` of the index, at the rule's
+    /// severity in that file (an override may turn it off there). The
+    /// diagnostic's location must already be resolved (the index keeps
+    /// locations).
     pub fn report(&mut self, file: usize, mut diagnostic: Diagnostic) {
+        let overrides = &self.index.files[file].summary.overrides;
+        let severity = if overrides.is_empty() && self.settings.overrides.is_empty() {
+            Some(self.severity)
+        } else {
+            self.settings.severity_for(self.rule.name, overrides)
+        };
+        let Some(severity) = severity else { return };
         diagnostic.rule = self.rule.name;
-        diagnostic.severity = self.severity;
+        diagnostic.severity = severity;
         self.out.push((file, diagnostic));
+    }
+
+    /// The collection at position `index` in the settings.
+    pub fn collection(&self, index: usize) -> &'c Collection {
+        &self.settings.collections[index]
     }
 }

@@ -1,6 +1,7 @@
 //! Per-file reference rules: `self-reference`, `duplicate-reference` and
-//! `reference-numbering`. They read the collection's reference convention
-//! (`related_articleN` maps with an `id` for QuickTakes).
+//! `reference-numbering`. They read the collection's reference specs
+//! (`related_articleN` maps with an `id` for QuickTakes, a list of ids
+//! elsewhere).
 
 use std::collections::HashMap;
 
@@ -8,6 +9,7 @@ use super::{declare_rule, FileContext, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
 use crate::frontmatter::Entry;
 use crate::index::id_key;
+use crate::preset::References;
 
 /// The lines an entry occupies, from its key's line to the end of its
 /// value's last line (line break included).
@@ -52,49 +54,64 @@ impl Rule for SelfReference {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        let collection = &cx.settings.collection;
-        let Some(refs) = &collection.references else {
-            return;
-        };
+        let collection = cx.collection;
         let own_id = cx.root.get(&collection.id_field).and_then(id_key);
         let mut findings = Vec::new();
-        for (_, entry) in refs.entries(cx.root) {
-            let key = &entry.key.text;
-            if let (Some(own), Some(id_node)) = (&own_id, entry.value.get(&refs.id)) {
-                if id_key(id_node).as_ref() == Some(own) {
-                    findings.push(
-                        Diagnostic::new(
-                            id_node.span,
-                            format!("`{key}` refers to this article itself (id {own})"),
-                        )
-                        .with_field(format!("{key}.{}", refs.id))
-                        .with_help("point it at another article or remove the entry"),
-                    );
-                    continue;
+        // Only references into the document's own collection can name it.
+        let specs = collection
+            .references
+            .iter()
+            .filter(|r| r.target == collection.index);
+        for refs in specs {
+            for item in refs.items(cx.root) {
+                let key = &item.name;
+                if let (Some(own), Some(id_node)) = (&own_id, item.id) {
+                    if id_key(id_node).as_ref() == Some(own) {
+                        findings.push(
+                            Diagnostic::new(
+                                id_node.span,
+                                format!("`{key}` refers to this article itself (id {own})"),
+                            )
+                            .with_field(item.id_path.clone())
+                            .with_help("point it at another article or remove the entry"),
+                        );
+                        continue;
+                    }
                 }
-            }
-            for (entry_field, target_field) in refs.identifying_mirrors(&collection.unique) {
-                let own = cx.root.lookup(target_field).and_then(|n| n.as_str());
-                let Some(node) = entry.value.get(entry_field) else {
-                    continue;
-                };
-                if own.is_some() && node.as_str() == own {
-                    findings.push(
-                        Diagnostic::new(
-                            node.span,
-                            format!(
-                                "`{key}` refers to this article itself by its `{target_field}`"
-                            ),
-                        )
-                        .with_field(format!("{key}.{entry_field}"))
-                        .with_help("point it at another article or remove the entry"),
-                    );
-                    break;
-                }
+                let Some(entry) = item.entry else { continue };
+                self_by_mirror(cx, refs, entry, key, &mut findings);
             }
         }
         for finding in findings {
             cx.report(finding);
+        }
+    }
+}
+
+/// A numbered entry whose identifying mirror (its `url`) is the document's
+/// own.
+fn self_by_mirror(
+    cx: &FileContext,
+    refs: &References,
+    entry: &Entry,
+    key: &str,
+    findings: &mut Vec<Diagnostic>,
+) {
+    for (entry_field, target_field) in refs.identifying_mirrors(&cx.collection.unique) {
+        let own = cx.root.lookup(target_field).and_then(|n| n.as_str());
+        let Some(node) = entry.value.get(entry_field) else {
+            continue;
+        };
+        if own.is_some() && node.as_str() == own {
+            findings.push(
+                Diagnostic::new(
+                    node.span,
+                    format!("`{key}` refers to this article itself by its `{target_field}`"),
+                )
+                .with_field(format!("{key}.{entry_field}"))
+                .with_help("point it at another article or remove the entry"),
+            );
+            break;
         }
     }
 }
@@ -130,53 +147,61 @@ impl Rule for DuplicateReference {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        let Some(refs) = &cx.settings.collection.references else {
-            return;
-        };
-        let mut first: HashMap<String, &str> = HashMap::new();
         let mut findings = Vec::new();
-        let entries = refs.entries(cx.root);
-        for &(number, entry) in &entries {
-            let Some(id_node) = entry.value.get(&refs.id) else {
-                continue;
-            };
-            let Some(id) = id_key(id_node) else { continue };
-            let key = entry.key.text.as_ref();
-            if let Some(earlier) = first.get(&id) {
-                // Remove the entry; the entries numbered after it move up.
-                let mut edits = vec![Edit {
-                    span: entry_lines(cx.text, entry),
-                    replacement: String::new(),
-                }];
-                edits.extend(
-                    entries
-                        .iter()
-                        .filter(|(n, _)| *n > number)
-                        .map(|(n, later)| Edit {
-                            span: later.key.span,
-                            replacement: refs.key(n - 1),
-                        }),
-                );
-                findings.push(
-                    Diagnostic::new(
-                        id_node.span,
-                        format!("`{key}` repeats id {id}, already listed as `{earlier}`"),
-                    )
-                    .with_field(format!("{key}.{}", refs.id))
-                    .with_help(format!("remove `{key}` and renumber the entries after it"))
-                    .with_fix(Fix {
-                        message: format!("remove `{key}` and renumber the entries after it"),
-                        applicability: Applicability::Safe,
-                        edits,
-                    }),
-                );
-            } else {
-                first.insert(id, key);
-            }
+        for refs in &cx.collection.references {
+            duplicates_in(cx, refs, &mut findings);
         }
         for finding in findings {
             cx.report(finding);
         }
+    }
+}
+
+/// The repeated ids of one reference spec.
+fn duplicates_in(cx: &FileContext, refs: &References, findings: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<String, String> = HashMap::new();
+    let entries = refs.entries(cx.root);
+    for item in refs.items(cx.root) {
+        let Some(id_node) = item.id else { continue };
+        let Some(id) = id_key(id_node) else { continue };
+        let key = item.name.as_str();
+        let Some(earlier) = first.get(&id) else {
+            first.insert(id, key.to_string());
+            continue;
+        };
+        let diagnostic = Diagnostic::new(
+            id_node.span,
+            format!("`{key}` repeats id {id}, already listed as `{earlier}`"),
+        )
+        .with_field(item.id_path.clone());
+        let (Some(entry), Some(number)) = (item.entry, item.number) else {
+            // A list item: which copy to keep is the author's call.
+            findings.push(diagnostic.with_help(format!("remove `{key}`")));
+            continue;
+        };
+        // Remove the entry; the entries numbered after it move up.
+        let mut edits = vec![Edit {
+            span: entry_lines(cx.text, entry),
+            replacement: String::new(),
+        }];
+        edits.extend(
+            entries
+                .iter()
+                .filter(|(n, _)| *n > number)
+                .map(|(n, later)| Edit {
+                    span: later.key.span,
+                    replacement: refs.key(n - 1),
+                }),
+        );
+        findings.push(
+            diagnostic
+                .with_help(format!("remove `{key}` and renumber the entries after it"))
+                .with_fix(Fix {
+                    message: format!("remove `{key}` and renumber the entries after it"),
+                    applicability: Applicability::Safe,
+                    edits,
+                }),
+        );
     }
 }
 
@@ -210,51 +235,56 @@ impl Rule for ReferenceNumbering {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        let Some(refs) = &cx.settings.collection.references else {
-            return;
-        };
-        let mut entries = refs.entries(cx.root);
-        entries.sort_by_key(|&(n, e)| (n, e.key.span));
-        // Repeated keys are `duplicate-key`'s; count each number once.
-        entries.dedup_by_key(|&mut (n, _)| n);
-        let Some((position, &(_, entry))) = entries
+        let mut findings = Vec::new();
+        for refs in &cx.collection.references {
+            findings.extend(numbering(cx, refs));
+        }
+        for finding in findings {
+            cx.report(finding);
+        }
+    }
+}
+
+/// The first numbering gap of one numbered reference spec.
+fn numbering(cx: &FileContext, refs: &References) -> Option<Diagnostic> {
+    let mut entries = refs.entries(cx.root);
+    entries.sort_by_key(|&(n, e)| (n, e.key.span));
+    // Repeated keys are `duplicate-key`'s; count each number once.
+    entries.dedup_by_key(|&mut (n, _)| n);
+    let (position, &(_, entry)) = entries
+        .iter()
+        .enumerate()
+        .find(|&(i, &(n, _))| n as usize != i + 1)?;
+    let expected = refs.key(position as u32 + 1);
+    // Renumber every entry in order; ambiguous when a number repeats.
+    let fix = (refs.entries(cx.root).len() == entries.len()).then(|| Fix {
+        message: format!("renumber the references 1..{}", entries.len()),
+        applicability: Applicability::Safe,
+        edits: entries
             .iter()
             .enumerate()
-            .find(|&(i, &(n, _))| n as usize != i + 1)
-        else {
-            return;
-        };
-        let expected = refs.key(position as u32 + 1);
-        // Renumber every entry in order; ambiguous when a number repeats.
-        let fix = (refs.entries(cx.root).len() == entries.len()).then(|| Fix {
-            message: format!("renumber the references 1..{}", entries.len()),
-            applicability: Applicability::Safe,
-            edits: entries
-                .iter()
-                .enumerate()
-                .filter(|&(i, &(n, _))| n as usize != i + 1)
-                .map(|(i, (_, e))| Edit {
-                    span: e.key.span,
-                    replacement: refs.key(i as u32 + 1),
-                })
-                .collect(),
-        });
-        let message = if position == 0 {
-            format!(
-                "references must start at `{expected}`, found `{}`",
-                entry.key.text
-            )
-        } else {
-            format!(
-                "`{}` follows `{}`: references must be numbered without gaps",
-                entry.key.text,
-                refs.key(entries[position - 1].0)
-            )
-        };
-        let mut diagnostic = Diagnostic::new(entry.key.span, message)
-            .with_field(entry.key.text.to_string())
-            .with_help(format!("rename `{}` to `{expected}`", entry.key.text));
-        diagnostic.fix = fix;
-        cx.report(diagnostic);
-    }
+            .filter(|&(i, &(n, _))| n as usize != i + 1)
+            .map(|(i, (_, e))| Edit {
+                span: e.key.span,
+                replacement: refs.key(i as u32 + 1),
+            })
+            .collect(),
+    });
+    let message = if position == 0 {
+        format!(
+            "references must start at `{expected}`, found `{}`",
+            entry.key.text
+        )
+    } else {
+        format!(
+            "`{}` follows `{}`: references must be numbered without gaps",
+            entry.key.text,
+            refs.key(entries[position - 1].0)
+        )
+    };
+    let mut diagnostic = Diagnostic::new(entry.key.span, message)
+        .with_field(entry.key.text.to_string())
+        .with_help(format!("rename `{}` to `{expected}`", entry.key.text));
+    diagnostic.fix = fix;
+    Some(diagnostic)
 }

@@ -34,7 +34,7 @@ impl Rule for Schema {
     }
 
     fn check_file(&self, cx: &mut FileContext) {
-        let Some(schema) = cx.settings.schema.as_ref() else {
+        let Some(schema) = cx.collection.schema.as_ref() else {
             return;
         };
         for diagnostic in schema.check(cx.root, cx.header) {

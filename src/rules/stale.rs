@@ -46,7 +46,7 @@ impl Rule for StaleReference {
                 // The holder the entry matches best; ties go to the first in
                 // path order.
                 let Some((target, stale)) = index
-                    .holders(&id.value)
+                    .holders(entry.target, &id.value)
                     .iter()
                     .map(|&t| (t, stale_fields(&entry.mirrors, index, t)))
                     .min_by_key(|(_, stale)| stale.len())

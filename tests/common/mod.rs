@@ -7,13 +7,23 @@ use fmlint::lint::{check, CheckResult, Target};
 use fmlint::report::{self, Format, FullOptions};
 use fmlint::settings::{RuleSet, Settings};
 
-/// Lints `path` as a corpus of its own with only `rules` enabled.
+/// Lints `path` as a corpus of its own with only `rules` enabled: with the
+/// built-in settings, or the `fmlint.toml` of a case directory that has
+/// one (for rules only a config turns on, such as `field-mismatch`).
 pub fn lint_only(path: &Path, rules: &[&str]) -> CheckResult {
-    let mut settings = Settings::quicktakes().expect("built-in settings");
     let names: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
-    settings.rules = RuleSet::defaults()
-        .select(&names, &[])
-        .expect("known rules");
+    let config = path.join("fmlint.toml");
+    let settings = if config.is_file() {
+        fmlint::config::Loaded::read(&config)
+            .and_then(|c| c.compile(&names, &[]))
+            .expect("the case's config compiles")
+    } else {
+        let mut settings = Settings::quicktakes().expect("built-in settings");
+        settings.rules = RuleSet::defaults()
+            .select(&names, &[])
+            .expect("known rules");
+        settings
+    };
     let target = Target {
         paths: vec![path.to_path_buf()],
         corpus_root: Some(path.to_path_buf()),

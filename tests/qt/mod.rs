@@ -1,0 +1,147 @@
+//! QuickTakes corpora for the cache, stdin and `--report-affected` tests:
+//! clean articles written into a temporary directory, and the real binary
+//! run inside it.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+pub const SUBJECT: &str = "Star Gazing";
+
+/// A clean article; `extra` is appended to the header (related entries).
+pub fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
+    let subject_slug = fmlint::slug::quicktakes(subject);
+    let slug = fmlint::slug::quicktakes(title);
+    let lines = [
+        "---".to_string(),
+        "_schema: default".into(),
+        format!("id: {id}"),
+        "date: 2024-05-01".into(),
+        format!("title: >-\n    {title}"),
+        format!("article_title: >-\n    {title}"),
+        "date_format: MMM DD, YYYY".into(),
+        "post_on_text: Posted on".into(),
+        format!("seo:\n  title: QuickTakes | {subject}"),
+        "  page_description: >-\n    About it.".into(),
+        "  page_keywords: >-\n    it".into(),
+        "author: QuickTakes".into(),
+        format!("question: >-\n    {title}"),
+        "answer: >-\n    An answer.\\n\\nWith lines.".into(),
+        format!("subject: {subject}"),
+        format!("file_name: {slug}.md"),
+        format!("url: /learn/{subject_slug}/questions/{slug}"),
+    ];
+    format!("{}\n{extra}---\n\n&nbsp;\n", lines.join("\n"))
+}
+
+/// A `related_articleN` entry pointing at the article `id` titled `title`.
+pub fn related(n: u32, id: i64, subject: &str, title: &str) -> String {
+    format!(
+        "related_article{n}:\n    id: {id}\n    title: >-\n        {title}\n    subject: {subject}\n    url: /learn/{}/questions/{}\n",
+        fmlint::slug::quicktakes(subject),
+        fmlint::slug::quicktakes(title)
+    )
+}
+
+/// Where the article titled `title` of `subject` lives, relative to the root.
+pub fn path_of(subject: &str, title: &str) -> String {
+    format!(
+        "content/learn/{}/{}.md",
+        fmlint::slug::quicktakes(subject),
+        fmlint::slug::quicktakes(title)
+    )
+}
+
+pub fn write(root: &Path, relative: &str, text: &str) -> PathBuf {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// A corpus root (marked by `fmlint.toml`) with `n` articles in a ring:
+/// article `i` (id `i + 1`) references the next one.
+pub fn ring(n: i64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("fmlint.toml"), "").unwrap();
+    for i in 0..n {
+        let next = (i + 1) % n;
+        write(
+            dir.path(),
+            &path_of(SUBJECT, &title(i)),
+            &article(
+                i + 1,
+                SUBJECT,
+                &title(i),
+                &related(1, next + 1, SUBJECT, &title(next)),
+            ),
+        );
+    }
+    dir
+}
+
+pub fn title(i: i64) -> String {
+    format!("What is star number {i}?")
+}
+
+/// What one run printed and how it exited.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+/// Runs `fmlint ARGS` in `dir`.
+pub fn fmlint(dir: &Path, args: &[&str]) -> Run {
+    Command::cargo_bin("fmlint")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("fmlint runs")
+        .into()
+}
+
+/// Runs `fmlint ARGS` in `dir` with `stdin` on standard input.
+pub fn fmlint_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
+    let mut child = Command::cargo_bin("fmlint")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("fmlint runs");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
+    child.wait_with_output().expect("fmlint exits").into()
+}
+
+/// The `.bin` chunk files of every cache key under `cache`.
+pub fn chunks(cache: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for key in fs::read_dir(cache).into_iter().flatten().flatten() {
+        if key.path().is_dir() {
+            for chunk in fs::read_dir(key.path()).unwrap().flatten() {
+                if chunk.path().extension().is_some_and(|e| e == "bin") {
+                    found.push(chunk.path());
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
