@@ -278,7 +278,6 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     });
     result.corpus_files = linted.len();
 
-    let corpus_start = Instant::now();
     let mut reports: Vec<FileReport> = Vec::new();
     // Parallel to `reports`.
     let mut suppressions: Vec<Option<Suppressions>> = Vec::new();
@@ -356,6 +355,9 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     }
     // Kept for the cache, which writes summaries from it.
     let mut kept_index = None;
+    // The cross-file phase: building the index, running the cross-file
+    // rules and attaching their findings.
+    let corpus_start = Instant::now();
     if want_summary {
         let index = Index::new(indexed);
         let mut found = Vec::new();
@@ -420,7 +422,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
             .map(|(report, suppressions)| finish(report, suppressions, settings, options))
             .sum::<usize>()
     });
-    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports.sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
     result.files = reports;
     result.elapsed = start.elapsed();
     Ok(result)
