@@ -84,8 +84,13 @@ pub fn check_date(value: &str, format: &DateFormat) -> Result<(), DateError> {
             }
         }
         DateFormat::Pattern(pattern) => {
-            let round_trip = NaiveDate::parse_from_str(value, pattern)
-                .is_ok_and(|date| date.format(pattern).to_string() == value);
+            // chrono's formatter fails (and `to_string` would panic) on a
+            // time field of a date-only value: write it fallibly.
+            let round_trip = NaiveDate::parse_from_str(value, pattern).is_ok_and(|date| {
+                use std::fmt::Write;
+                let mut out = String::new();
+                write!(out, "{}", date.format(pattern)).is_ok() && out == value
+            });
             if round_trip {
                 Ok(())
             } else if has_shape(value, pattern) {
@@ -263,5 +268,18 @@ mod tests {
             .unwrap_err()
             .contains("YYYYY"));
         assert!(check_display_pattern(", -").is_err());
+    }
+}
+
+#[cfg(test)]
+mod regressions {
+    use super::*;
+
+    /// Found by fuzzing the config: a pattern with a time field panicked.
+    #[test]
+    fn a_time_field_in_a_date_pattern_does_not_panic() {
+        let format = DateFormat::Pattern("%Y-%m-%d %H:%M".into());
+        assert!(check_date("2024-01-02 10:00", &format).is_err());
+        assert!(check_date("2024-01-02", &DateFormat::Pattern("%F %p".into())).is_err());
     }
 }

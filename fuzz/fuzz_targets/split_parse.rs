@@ -1,0 +1,66 @@
+//! Header split + YAML tree on arbitrary input: no panic, no hang, and every
+//! span the two return lies inside the text on character boundaries.
+#![no_main]
+
+use fmlint::diagnostic::Span;
+use fmlint::frontmatter::{self, Node, Problem, Value};
+use libfuzzer_sys::fuzz_target;
+
+fn check(text: &str, span: Span) {
+    let range = span.range();
+    assert!(
+        range.start <= range.end && range.end <= text.len(),
+        "{span:?} out of bounds"
+    );
+    assert!(
+        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+        "{span:?} splits a char"
+    );
+}
+
+fn walk(text: &str, node: &Node<'_>, budget: &mut usize) {
+    if *budget == 0 {
+        return;
+    }
+    *budget -= 1;
+    check(text, node.span);
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|n| walk(text, n, budget)),
+        Value::Map(entries) => entries.iter().for_each(|e| {
+            check(text, e.key.span);
+            walk(text, &e.value, budget);
+        }),
+        _ => {}
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    // Lossy like the linter's reader would see it after its own UTF-8 check:
+    // the fuzzer mostly produces valid UTF-8 anyway once it finds `---`.
+    let text = String::from_utf8_lossy(data);
+    let text: &str = &text;
+    match frontmatter::split(text) {
+        Ok(header) => {
+            check(text, header.open);
+            check(text, header.yaml);
+            check(text, header.close);
+            let parsed = frontmatter::parse(text, header.yaml);
+            for problem in &parsed.problems {
+                match problem {
+                    Problem::Syntax { at, .. } => check(text, *at),
+                    Problem::DuplicateKey { key, first, .. } => {
+                        check(text, *key);
+                        check(text, *first);
+                    }
+                }
+            }
+            if let Some(root) = &parsed.root {
+                let _ = root.to_json();
+                walk(text, root, &mut 1_000_000);
+            }
+        }
+        Err(frontmatter::SplitError::Missing(span) | frontmatter::SplitError::Unclosed(span)) => {
+            check(text, span)
+        }
+    }
+});

@@ -1,0 +1,30 @@
+//! Inputs that once crashed a fuzz target (tests/fuzz_regressions/, see
+//! docs/fuzzing.md) must stay harmless: configs are refused with an error,
+//! documents lint without a panic.
+
+use std::path::Path;
+
+#[test]
+fn fuzz_regressions_do_not_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("config-") {
+            // Regression: a `dates` pattern with a time field made
+            // `dates::check_date` panic inside chrono's formatter.
+            let loaded = fmlint::config::Loaded::read(&path).expect("parses as TOML");
+            assert!(loaded.compile(&[], &[]).is_err(), "{name}: accepted");
+            seen += 1;
+        } else if name.starts_with("lint_text-") || name.starts_with("split_parse-") {
+            let bytes = std::fs::read(&path).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            let settings = fmlint::settings::Settings::quicktakes().unwrap();
+            let md = Path::new("content/learn/star-gazing/what-is-a-comet.md");
+            let _ = fmlint::lint::lint_text(md, &text, &settings, true, true);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2, "regression inputs missing");
+}
