@@ -11,7 +11,7 @@
 //! `alice` are different documents, and a reference names the collection
 //! its ids belong to.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
@@ -179,15 +179,20 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
 }
 
 /// (field, hash of value) → the files that hold it.
-type ValueHolders = HashMap<(Arc<str>, u64), Vec<usize>>;
+/// FxHash: the keys are ids and precomputed hashes, not attacker-chosen
+/// HashDoS material, and SipHash was a tenth of the cross-file phase.
+type ValueHolders = FxHashMap<(Arc<str>, u64), Vec<usize>>;
 
 /// Every summarised document, with lookups by id and by field value.
 pub struct Index {
     pub files: Vec<IndexedFile>,
     /// Per collection: id → files.
-    by_id: Vec<HashMap<String, Vec<usize>>>,
+    by_id: Vec<FxHashMap<String, Vec<usize>>>,
     /// Per collection: (field, hash of value) → files.
     by_value: Vec<ValueHolders>,
+    /// Per file, the hash of each of its `summary.fields` values, so
+    /// staleness checks compare numbers instead of hashing text again.
+    field_hashes: Vec<Box<[u64]>>,
 }
 
 pub struct IndexedFile {
@@ -204,8 +209,16 @@ impl Index {
             .map(|f| f.summary.collection + 1)
             .max()
             .unwrap_or(0);
-        let mut by_id: Vec<HashMap<String, Vec<usize>>> = vec![HashMap::new(); collections];
-        let mut by_value: Vec<ValueHolders> = vec![HashMap::new(); collections];
+        // Sized up front: growing maps of 100,000s of keys rehashes them
+        // several times.
+        let fields = files.first().map_or(0, |f| f.summary.fields.len());
+        let mut by_id: Vec<FxHashMap<String, Vec<usize>>> = (0..collections)
+            .map(|_| FxHashMap::with_capacity_and_hasher(files.len(), Default::default()))
+            .collect();
+        let mut by_value: Vec<ValueHolders> = (0..collections)
+            .map(|_| FxHashMap::with_capacity_and_hasher(files.len() * fields, Default::default()))
+            .collect();
+        let mut field_hashes = Vec::with_capacity(files.len());
         for (i, file) in files.iter().enumerate() {
             let collection = file.summary.collection;
             if let Some(id) = &file.summary.id {
@@ -214,18 +227,36 @@ impl Index {
                     .or_default()
                     .push(i);
             }
-            for (field, value) in &file.summary.fields {
+            let hashes: Box<[u64]> = file
+                .summary
+                .fields
+                .iter()
+                .map(|(_, v)| hash_str(&v.value))
+                .collect();
+            for ((field, _), &hash) in file.summary.fields.iter().zip(hashes.iter()) {
                 by_value[collection]
-                    .entry((field.clone(), hash_str(&value.value)))
+                    .entry((field.clone(), hash))
                     .or_default()
                     .push(i);
             }
+            field_hashes.push(hashes);
         }
         Index {
             files,
             by_id,
             by_value,
+            field_hashes,
         }
+    }
+
+    /// File `file`'s value of `field` with its hash.
+    pub fn field_value(&self, file: usize, field: &str) -> Option<(&str, u64)> {
+        let summary = &self.files[file].summary;
+        let at = summary.fields.iter().position(|(f, _)| &**f == field)?;
+        Some((
+            summary.fields[at].1.value.as_str(),
+            self.field_hashes[file][at],
+        ))
     }
 
     /// Files of `collection` whose id is `id`, in path order.

@@ -3,7 +3,7 @@
 
 use super::{declare_rule, CorpusContext, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::index::{hash_str, Mirror};
+use crate::index::Mirror;
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +43,17 @@ impl Rule for StaleReference {
         for (file, indexed) in index.files.iter().enumerate() {
             for entry in &indexed.summary.refs {
                 let Some(id) = &entry.id else { continue };
+                let holders = index.holders(entry.target, &id.value);
+                // Most entries are current: check that without allocating.
+                if holders
+                    .iter()
+                    .any(|&t| stale_count(&entry.mirrors, index, t) == 0)
+                {
+                    continue;
+                }
                 // The holder the entry matches best; ties go to the first in
                 // path order.
-                let Some((target, stale)) = index
-                    .holders(entry.target, &id.value)
+                let Some((target, stale)) = holders
                     .iter()
                     .map(|&t| (t, stale_fields(&entry.mirrors, index, t)))
                     .min_by_key(|(_, stale)| stale.len())
@@ -85,6 +92,17 @@ impl Rule for StaleReference {
     }
 }
 
+fn stale_count(mirrors: &[Mirror], index: &crate::index::Index, target: usize) -> usize {
+    mirrors
+        .iter()
+        .filter(|m| {
+            index
+                .field_value(target, &m.target_field)
+                .is_some_and(|(_, hash)| hash != m.hash)
+        })
+        .count()
+}
+
 /// The entry's mirrors that differ from file `target`, with the target's
 /// value. A field the target lacks cannot be stale.
 fn stale_fields<'i>(
@@ -92,12 +110,11 @@ fn stale_fields<'i>(
     index: &'i crate::index::Index,
     target: usize,
 ) -> Vec<(&'i Mirror, &'i str)> {
-    let summary = &index.files[target].summary;
     mirrors
         .iter()
         .filter_map(|m| {
-            let current = summary.field(&m.target_field)?;
-            (hash_str(&current.value) != m.hash).then_some((m, current.value.as_str()))
+            let (current, hash) = index.field_value(target, &m.target_field)?;
+            (hash != m.hash).then_some((m, current))
         })
         .collect()
 }
