@@ -11,6 +11,7 @@
 //! `alice` are different documents, and a reference names the collection
 //! its ids belong to.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
@@ -218,7 +219,17 @@ impl Index {
         let mut by_value: Vec<ValueHolders> = (0..collections)
             .map(|_| FxHashMap::with_capacity_and_hasher(files.len() * fields, Default::default()))
             .collect();
-        let mut field_hashes = Vec::with_capacity(files.len());
+        // Hashing the values is the part that parallelises.
+        let field_hashes: Vec<Box<[u64]>> = files
+            .par_iter()
+            .map(|file| {
+                file.summary
+                    .fields
+                    .iter()
+                    .map(|(_, v)| hash_str(&v.value))
+                    .collect()
+            })
+            .collect();
         for (i, file) in files.iter().enumerate() {
             let collection = file.summary.collection;
             if let Some(id) = &file.summary.id {
@@ -227,19 +238,12 @@ impl Index {
                     .or_default()
                     .push(i);
             }
-            let hashes: Box<[u64]> = file
-                .summary
-                .fields
-                .iter()
-                .map(|(_, v)| hash_str(&v.value))
-                .collect();
-            for ((field, _), &hash) in file.summary.fields.iter().zip(hashes.iter()) {
+            for ((field, _), &hash) in file.summary.fields.iter().zip(field_hashes[i].iter()) {
                 by_value[collection]
                     .entry((field.clone(), hash))
                     .or_default()
                     .push(i);
             }
-            field_hashes.push(hashes);
         }
         Index {
             files,

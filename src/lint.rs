@@ -359,16 +359,33 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     // rules and attaching their findings.
     let corpus_start = Instant::now();
     if want_summary {
-        let index = Index::new(indexed);
+        let index = pool.install(|| Index::new(indexed));
         let mut found = Vec::new();
-        for (rule, severity) in settings.rules.enabled() {
-            if rule.meta().stage != Stage::Corpus {
-                continue;
-            }
-            let mut cx =
-                rules::CorpusContext::new(&index, settings, rule.meta(), severity, &mut found);
-            rule.check_corpus(&mut cx);
-        }
+        // The cross-file rules are independent: run them in parallel, and
+        // keep their findings in registry order.
+        let corpus_rules: Vec<_> = settings
+            .rules
+            .enabled()
+            .filter(|(rule, _)| rule.meta().stage == Stage::Corpus)
+            .collect();
+        let per_rule: Vec<Vec<(usize, Diagnostic)>> = pool.install(|| {
+            corpus_rules
+                .par_iter()
+                .map(|&(rule, severity)| {
+                    let mut out = Vec::new();
+                    let mut cx = rules::CorpusContext::new(
+                        &index,
+                        settings,
+                        rule.meta(),
+                        severity,
+                        &mut out,
+                    );
+                    rule.check_corpus(&mut cx);
+                    out
+                })
+                .collect()
+        });
+        found.extend(per_rule.into_iter().flatten());
         // Reports added for affected files (after the given ones).
         let first_affected = reports.len();
         for (file, diagnostic) in found {

@@ -3,6 +3,8 @@
 
 use super::{declare_rule, CorpusContext, Rule, RuleMeta};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use rayon::prelude::*;
+
 use crate::index::Mirror;
 
 declare_rule! {
@@ -40,56 +42,69 @@ impl Rule for StaleReference {
 
     fn check_corpus(&self, cx: &mut CorpusContext) {
         let index = cx.index;
-        for (file, indexed) in index.files.iter().enumerate() {
-            for entry in &indexed.summary.refs {
-                let Some(id) = &entry.id else { continue };
-                let holders = index.holders(entry.target, &id.value);
-                // Most entries are current: check that without allocating.
-                if holders
-                    .iter()
-                    .any(|&t| stale_count(&entry.mirrors, index, t) == 0)
-                {
-                    continue;
-                }
-                // The holder the entry matches best; ties go to the first in
-                // path order.
-                let Some((target, stale)) = holders
-                    .iter()
-                    .map(|&t| (t, stale_fields(&entry.mirrors, index, t)))
-                    .min_by_key(|(_, stale)| stale.len())
-                else {
-                    continue;
-                };
-                let target_path = &index.files[target].path;
-                for (mirror, current) in stale {
-                    let mut diagnostic = Diagnostic::new(
-                        mirror.location.span,
-                        format!(
-                            "`{}.{}` is stale: article {} has {} `{current}`",
-                            entry.key, mirror.entry_field, id.value, mirror.target_field
-                        ),
-                    )
-                    .with_field(format!("{}.{}", entry.key, mirror.entry_field))
-                    .with_label(format!("expected `{current}`"))
-                    .with_help(format!(
-                        "set it to `{current}` (the current {} of {})",
-                        mirror.target_field,
-                        target_path.display()
-                    ));
-                    diagnostic.location = mirror.location;
-                    diagnostic.fix = mirror.slot.as_ref().map(|slot| Fix {
-                        message: format!(
-                            "set `{}.{}` to `{current}`",
-                            entry.key, mirror.entry_field
-                        ),
-                        applicability: Applicability::Safe,
-                        edits: vec![slot.replace(current)],
-                    });
-                    cx.report(file, diagnostic);
-                }
-            }
+        // Files are independent: check them in parallel, report in order.
+        let found: Vec<(usize, Diagnostic)> = index
+            .files
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(file, indexed)| {
+                stale_in(index, indexed).into_iter().map(move |d| (file, d))
+            })
+            .collect();
+        for (file, diagnostic) in found {
+            cx.report(file, diagnostic);
         }
     }
+}
+
+/// The stale-reference findings of one file.
+fn stale_in(index: &crate::index::Index, indexed: &crate::index::IndexedFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for entry in &indexed.summary.refs {
+        let Some(id) = &entry.id else { continue };
+        let holders = index.holders(entry.target, &id.value);
+        // Most entries are current: check that without allocating.
+        if holders
+            .iter()
+            .any(|&t| stale_count(&entry.mirrors, index, t) == 0)
+        {
+            continue;
+        }
+        // The holder the entry matches best; ties go to the first in path
+        // order.
+        let Some((target, stale)) = holders
+            .iter()
+            .map(|&t| (t, stale_fields(&entry.mirrors, index, t)))
+            .min_by_key(|(_, stale)| stale.len())
+        else {
+            continue;
+        };
+        let target_path = &index.files[target].path;
+        for (mirror, current) in stale {
+            let mut diagnostic = Diagnostic::new(
+                mirror.location.span,
+                format!(
+                    "`{}.{}` is stale: article {} has {} `{current}`",
+                    entry.key, mirror.entry_field, id.value, mirror.target_field
+                ),
+            )
+            .with_field(format!("{}.{}", entry.key, mirror.entry_field))
+            .with_label(format!("expected `{current}`"))
+            .with_help(format!(
+                "set it to `{current}` (the current {} of {})",
+                mirror.target_field,
+                target_path.display()
+            ));
+            diagnostic.location = mirror.location;
+            diagnostic.fix = mirror.slot.as_ref().map(|slot| Fix {
+                message: format!("set `{}.{}` to `{current}`", entry.key, mirror.entry_field),
+                applicability: Applicability::Safe,
+                edits: vec![slot.replace(current)],
+            });
+            out.push(diagnostic);
+        }
+    }
+    out
 }
 
 fn stale_count(mirrors: &[Mirror], index: &crate::index::Index, target: usize) -> usize {
