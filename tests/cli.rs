@@ -11,35 +11,16 @@ use assert_cmd::cargo::CommandCargoExt;
 use assert_cmd::Command as AssertCommand;
 use predicates::prelude::*;
 
-fn fmlint() -> AssertCommand {
-    AssertCommand::cargo_bin("fmlint").expect("binary built")
+mod qt;
+use qt::related;
+
+/// A clean article (the shared generator in tests/qt) with a `score`.
+fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
+    qt::article(id, subject, title, &format!("score: -1.0\n{extra}"))
 }
 
-/// A clean article with the given id, subject and title, in QuickTakes form.
-fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
-    let subject_slug = fmlint::slug::quicktakes(subject);
-    let slug = fmlint::slug::quicktakes(title);
-    let lines = [
-        "---".to_string(),
-        "_schema: default".into(),
-        format!("id: {id}"),
-        "date: 2024-05-01".into(),
-        format!("title: >-\n    {title}"),
-        format!("article_title: >-\n    {title}"),
-        "date_format: MMM DD, YYYY".into(),
-        "post_on_text: Posted on".into(),
-        format!("seo:\n  title: QuickTakes | {subject}"),
-        "  page_description: >-\n    About it.".into(),
-        "  page_keywords: >-\n    it".into(),
-        "author: QuickTakes".into(),
-        format!("question: >-\n    {title}"),
-        "answer: >-\n    An answer.\\n\\nWith lines.".into(),
-        format!("subject: {subject}"),
-        format!("file_name: {slug}.md"),
-        format!("url: /learn/{subject_slug}/questions/{slug}"),
-        "score: -1.0".into(),
-    ];
-    format!("{}\n{extra}---\n\n&nbsp;\n", lines.join("\n"))
+fn fmlint() -> AssertCommand {
+    AssertCommand::cargo_bin("fmlint").expect("binary built")
 }
 
 fn write_article(
@@ -56,14 +37,6 @@ fn write_article(
     let path = dir.join(format!("{}.md", fmlint::slug::quicktakes(title)));
     fs::write(&path, article(id, subject, title, extra)).unwrap();
     path
-}
-
-fn related(n: u32, id: i64, subject: &str, title: &str) -> String {
-    format!(
-        "related_article{n}:\n    id: {id}\n    title: >-\n        {title}\n    subject: {subject}\n    url: /learn/{}/questions/{}\n",
-        fmlint::slug::quicktakes(subject),
-        fmlint::slug::quicktakes(title)
-    )
 }
 
 /// Two clean articles that reference each other, and a marker config.

@@ -21,38 +21,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
-    let subject_slug = fmlint::slug::quicktakes(subject);
-    let slug = fmlint::slug::quicktakes(title);
-    let lines = [
-        "---".to_string(),
-        "_schema: default".into(),
-        format!("id: {id}"),
-        "date: 2024-05-01".into(),
-        format!("title: >-\n    {title}"),
-        format!("article_title: >-\n    {title}"),
-        "date_format: MMM DD, YYYY".into(),
-        "post_on_text: Posted on".into(),
-        format!("seo:\n  title: QuickTakes | {subject}"),
-        "  page_description: >-\n    About it.".into(),
-        "  page_keywords: >-\n    it".into(),
-        "author: QuickTakes".into(),
-        format!("question: >-\n    {title}"),
-        "answer: >-\n    An answer.\\n\\nWith lines.".into(),
-        format!("subject: {subject}"),
-        format!("file_name: {slug}.md"),
-        format!("url: /learn/{subject_slug}/questions/{slug}"),
-    ];
-    format!("{}\n{extra}---\n\n&nbsp;\n", lines.join("\n"))
-}
-
-fn related(n: u32, id: i64, subject: &str, title: &str) -> String {
-    format!(
-        "related_article{n}:\n    id: {id}\n    title: >-\n        {title}\n    subject: {subject}\n    url: /learn/{}/questions/{}\n",
-        fmlint::slug::quicktakes(subject),
-        fmlint::slug::quicktakes(title)
-    )
-}
+mod qt;
+use qt::{article, related};
 
 const SUBJECT: &str = "Star Gazing";
 const COMET: &str = "What is a comet?";
