@@ -295,8 +295,8 @@ fn fix_files(
         let verb = if args.diff { "would apply" } else { "applied" };
         eprintln!(
             "{verb} {} in {}; {} remaining ({} errors, {} warnings)",
-            plural(outcome.applied.len(), "fix"),
-            plural(outcome.changed.len(), "file"),
+            report::plural(outcome.applied.len(), "fix"),
+            report::plural(outcome.changed.len(), "file"),
             counts.errors + counts.warnings,
             counts.errors,
             counts.warnings
@@ -317,14 +317,6 @@ fn fix_files(
             exit::CLEAN
         },
     )
-}
-
-fn plural(n: usize, word: &str) -> String {
-    match (n, word.ends_with('x')) {
-        (1, _) => format!("{n} {word}"),
-        (_, true) => format!("{n} {word}es"),
-        _ => format!("{n} {word}s"),
-    }
 }
 
 fn write_findings(
