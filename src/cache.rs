@@ -397,7 +397,9 @@ impl Cache {
 
     /// Takes out the entry of each of `files` (absolute, under `root`);
     /// the entries left belong to files that are gone.
-    pub(crate) fn take(&mut self, root: &Path, files: &[PathBuf]) -> Vec<Option<Cached>> {
+    /// Boxed: the list has an entry for every file of the corpus, and most
+    /// are `None` on a cold run.
+    pub(crate) fn take(&mut self, root: &Path, files: &[PathBuf]) -> Vec<Option<Box<Cached>>> {
         files
             .iter()
             .map(|path| {
@@ -412,11 +414,11 @@ impl Cache {
                     .ok()?;
                 let entry = chunk.entries[at].take()?;
                 let racy = entry.stamp.mtime.saturating_add(RACY_WINDOW_NS) > chunk.started;
-                Some(Cached {
+                Some(Box::new(Cached {
                     entry,
                     dir: chunk.dir.clone(),
                     racy,
-                })
+                }))
             })
             .collect()
     }
@@ -429,7 +431,7 @@ impl Cache {
         &self,
         path: &Path,
         relative: &Path,
-        cached: Option<Cached>,
+        cached: Option<Box<Cached>>,
         report: bool,
         lint_bytes: impl FnOnce(&[u8]) -> Linted,
         lint_path: impl FnOnce() -> Linted,
@@ -486,6 +488,10 @@ impl Cache {
         };
         let mut linted = lint_bytes(&bytes);
         linted.content_hash = Some(hash);
+        if linted.failure.is_some() {
+            // fmlint failed on the file (a panic): never remember that.
+            return (linted, None);
+        }
         let touched = match cached.map(|c| c.entry) {
             // New since the cache was written: its id resolves references
             // that dangled. (A cold cache knows no history: see `unknown`.)
@@ -714,7 +720,7 @@ fn hit(
         value_hashes,
         suppressions: entry.suppressions.clone(),
         summary,
-        io_error: None,
+        failure: None,
         content_hash: Some(entry.hash),
     };
     let keep = Keep {

@@ -282,6 +282,7 @@ fn rules_schema(generator: &mut SchemaGenerator) -> Schema {
     let level = generator.subschema_for::<Level>();
     let properties: serde_json::Map<String, serde_json::Value> = RULES
         .iter()
+        .filter(|r| r.meta().name != crate::rules::InternalError::META.name)
         .map(|r| (r.meta().name.to_string(), level.clone().to_value()))
         .collect();
     schemars::json_schema!({
@@ -546,7 +547,14 @@ fn start_dir(paths: &[PathBuf]) -> Result<PathBuf> {
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
     let dirs: Vec<PathBuf> = paths
         .iter()
-        .filter_map(|p| p.canonicalize().ok())
+        .filter_map(|p| {
+            // A link inside a project is not followed out of it
+            // (`lint::check_with`): it takes that project's config.
+            let home = crate::walk::link_location(p)
+                .and_then(|l| Some(l.parent()?.to_path_buf()))
+                .filter(|dir| crate::lint::marked_root(dir).is_some());
+            home.or_else(|| p.canonicalize().ok())
+        })
         .map(|p| {
             if p.is_dir() {
                 p
@@ -874,6 +882,14 @@ impl Compiler<'_> {
 
     /// Reports an unknown rule name; `true` if it is known.
     fn rule_name(&mut self, name: &Spanned<String>) -> bool {
+        if name.get_ref() == crate::rules::InternalError::META.name {
+            self.errors.push(
+                name.span(),
+                "`internal-error` cannot be configured: it reports a bug in fmlint".into(),
+                Some("remove this line; report the bug instead".into()),
+            );
+            return false;
+        }
         if crate::rules::find(name.get_ref()).is_some() {
             return true;
         }
@@ -1042,21 +1058,22 @@ impl Compiler<'_> {
                     .iter()
                     .map(|(n, _)| format!("`builtin:{n}`"))
                     .collect();
-                format!("{e:#} (known: {})", known.join(", "))
+                anyhow::anyhow!("{e:#} (known: {})", known.join(", "))
             }),
-            None => {
-                let path = self.base_dir.join(text);
-                std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read the schema {}: {e}", path.display()))
-                    .and_then(|json| {
-                        CompiledSchema::compile(text, &json).map_err(|e| format!("{e:#}"))
-                    })
-            }
+            // The project whose files `$ref`s may read is the config's
+            // directory (`crate::schema`'s docs).
+            None => CompiledSchema::load(text, &self.base_dir.join(text), self.base_dir),
         };
         match compiled {
             Ok(schema) => Some(Arc::new(schema)),
-            Err(message) => {
-                self.errors.at(spec, message);
+            Err(error) => {
+                match error.downcast_ref::<crate::schema::Refused>() {
+                    Some(refused) => {
+                        self.errors
+                            .push(spec.span(), refused.message.clone(), refused.help.clone())
+                    }
+                    None => self.errors.at(spec, format!("{error:#}")),
+                }
                 None
             }
         }

@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod frontmatter;
 pub mod index;
+pub mod isolate;
 pub mod lines;
 pub mod lint;
 pub mod preset;
@@ -46,6 +47,7 @@ pub mod exit {
 }
 
 pub fn run(cli: Cli) -> u8 {
+    isolate::install_hook();
     let outcome = match cli.command {
         Command::Check(args) => check(&args),
         Command::Rules => print_rules(),

@@ -22,6 +22,7 @@ use crate::cache::{referenced_id, Cache, Keep};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::frontmatter::{self, Problem, SplitError, Value};
 use crate::index::{hash_bytes, summarize, Index, IndexedFile, Summary};
+use crate::isolate;
 use crate::lines::LineIndex;
 use crate::rules::{self, FileContext, RuleMeta, Stage};
 use crate::settings::Settings;
@@ -133,7 +134,9 @@ pub(crate) struct Linted {
     pub(crate) value_hashes: Vec<u64>,
     pub(crate) suppressions: Option<Suppressions>,
     pub(crate) summary: Option<Summary>,
-    pub(crate) io_error: Option<String>,
+    /// Why the run must exit 2 because of this file: it could not be
+    /// read, or fmlint failed on it (a panic, reported as `internal-error`).
+    pub(crate) failure: Option<String>,
     pub(crate) content_hash: Option<u64>,
 }
 
@@ -149,6 +152,8 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     let mut result = CheckResult::default();
 
     let mut given = Vec::new();
+    // Named symbolic links: (as named, where the link lies, its target).
+    let mut links = Vec::new();
     for path in &target.paths {
         // Standard input's stand-in path need not exist; with
         // `--report-affected`, a deleted file is named to report what its
@@ -163,8 +168,33 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
             Ok(canonical) if !canonical.is_file() && !canonical.is_dir() => result
                 .errors
                 .push(format!("{}: not a regular file; skipped", path.display())),
-            Ok(canonical) => given.push(canonical),
+            Ok(canonical) => match crate::walk::link_location(path) {
+                Some(location) => links.push((path, location, canonical)),
+                None => given.push(canonical),
+            },
             Err(error) => result.errors.push(format!("{}: {error}", path.display())),
+        }
+    }
+    // A named link is followed only to a target inside the project it lies
+    // in (`--corpus-root`, else the nearest marked directory above it); a
+    // link in no project stands for its target. Either way the target is
+    // shown under the link's name.
+    let mut aliases = std::collections::HashMap::new();
+    for (path, location, canonical) in links {
+        let home = match &target.corpus_root {
+            Some(root) => root.canonicalize().ok(),
+            None => location.parent().and_then(marked_root),
+        };
+        match home {
+            Some(home) if !canonical.starts_with(&home) => result.errors.push(format!(
+                "{}: symbolic link leads outside the project root ({}); not followed",
+                path.display(),
+                home.display()
+            )),
+            _ => {
+                aliases.insert(canonical.clone(), location);
+                given.push(canonical);
+            }
         }
     }
     if given.is_empty() {
@@ -239,13 +269,15 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         None => Vec::new(),
     };
     cached.resize_with(files.len(), || None);
-    type Pass = (Arc<Path>, bool, Linted, Option<Keep>, Option<Arc<str>>);
+    // Boxed where usually absent: one of these lives for every corpus file
+    // until the index is built.
+    type Pass = (Arc<Path>, bool, Linted, Option<Box<Keep>>, Option<Arc<str>>);
     let linted: Vec<Pass> = pool.install(|| {
         files
             .par_iter()
             .zip(cached)
             .map(|(path, cached)| {
-                let shown: Arc<Path> = display_path(path, &cwd).into();
+                let shown: Arc<Path> = display_path(aliases.get(path).unwrap_or(path), &cwd).into();
                 // Collections, overrides and path templates see the path
                 // relative to the corpus root.
                 let relative = path.strip_prefix(&root).unwrap_or(&shown);
@@ -272,7 +304,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
                 if linted.content_hash.is_none() && options.content_hashes {
                     linted.content_hash = overlay.map(|t| hash_bytes(t.as_bytes()));
                 }
-                (shown, report, linted, keep, overlay.cloned())
+                (shown, report, linted, keep.map(Box::new), overlay.cloned())
             })
             .collect()
     });
@@ -319,7 +351,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
                 summary.refs = keep.decode_refs().unwrap_or_default();
             }
         }
-        if let Some(error) = linted.io_error {
+        if let Some(error) = linted.failure {
             if report {
                 result.errors.push(format!("{}: {error}", path.display()));
             }
@@ -350,7 +382,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         if let Some(mut keep) = keep {
             result.from_cache += usize::from(keep.was_hit());
             keep.summary_at = summary_at;
-            keeps.push(keep);
+            keeps.push(*keep);
         }
     }
     // Kept for the cache, which writes summaries from it.
@@ -368,7 +400,9 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
             .enabled()
             .filter(|(rule, _)| rule.meta().stage == Stage::Corpus)
             .collect();
-        let per_rule: Vec<Vec<(usize, Diagnostic)>> = pool.install(|| {
+        // A rule that panics loses its findings and fails the run (exit 2);
+        // the other rules' findings stand.
+        let per_rule: Vec<Result<Vec<(usize, Diagnostic)>, String>> = pool.install(|| {
             corpus_rules
                 .par_iter()
                 .map(|&(rule, severity)| {
@@ -380,12 +414,24 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
                         severity,
                         &mut out,
                     );
-                    rule.check_corpus(&mut cx);
-                    out
+                    isolate::catching(|| {
+                        isolate::debug_panic(rule.meta().name, &root);
+                        rule.check_corpus(&mut cx)
+                    })
+                    .map_err(|panic| {
+                        let what = format!("cross-file rule `{}`", rule.meta().name);
+                        isolate::report_request(&what, &panic)
+                    })?;
+                    Ok(out)
                 })
                 .collect()
         });
-        found.extend(per_rule.into_iter().flatten());
+        for outcome in per_rule {
+            match outcome {
+                Ok(findings) => found.extend(findings),
+                Err(message) => result.errors.push(message),
+            }
+        }
         // Reports added for affected files (after the given ones).
         let first_affected = reports.len();
         for (file, diagnostic) in found {
@@ -557,14 +603,18 @@ pub fn find_corpus_root(given: &[PathBuf]) -> PathBuf {
             }
         }
     }
+    marked_root(&base).unwrap_or(base)
+}
+
+/// The nearest directory at or above `dir` holding `fmlint.toml`, else the
+/// nearest holding `.git`.
+pub fn marked_root(dir: &Path) -> Option<PathBuf> {
     let marked = |name: &str| {
-        base.ancestors()
+        dir.ancestors()
             .find(|d| d.join(name).exists())
             .map(Path::to_path_buf)
     };
-    marked("fmlint.toml")
-        .or_else(|| marked(".git"))
-        .unwrap_or(base)
+    marked("fmlint.toml").or_else(|| marked(".git"))
 }
 
 /// `path` relative to `cwd` (with `..` where needed), as users typed it.
@@ -625,7 +675,7 @@ fn lint_path(
                 diagnostics,
                 suppressions: None,
                 summary: None,
-                io_error: Some(message),
+                failure: Some(message),
                 content_hash: None,
             }
         }
@@ -658,7 +708,7 @@ pub(crate) fn lint_bytes(
             diagnostics,
             suppressions: None,
             summary: None,
-            io_error: None,
+            failure: None,
             content_hash: None,
         }
     };
@@ -689,7 +739,7 @@ pub(crate) fn lint_bytes(
         value_hashes,
         suppressions: document.suppressions,
         summary: document.summary,
-        io_error: None,
+        failure: document.failure,
         content_hash: None,
     }
 }
@@ -715,15 +765,51 @@ pub fn lint_text(
 }
 
 /// One file's findings before suppressions are applied.
+#[derive(Default)]
 struct Document {
     diagnostics: Vec<Diagnostic>,
     summary: Option<Summary>,
     suppressions: Option<Suppressions>,
+    /// What fmlint failed at on this file (panics), for the exit code.
+    failure: Option<String>,
 }
 
 /// `path` is relative to the corpus root: it picks the file's collection
-/// and overrides, and path templates read it.
+/// and overrides, and path templates read it. A panic while reading the
+/// header (outside any rule) becomes one `internal-error` finding.
 fn lint_document(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    report: bool,
+    want_summary: bool,
+) -> Document {
+    isolate::catching(|| lint_document_guarded(path, text, settings, report, want_summary))
+        .unwrap_or_else(|panic| {
+            let message = isolate::report_request("reading the file", &panic);
+            Document {
+                diagnostics: vec![internal_error(
+                    Span::empty(0),
+                    message.clone(),
+                    &LineIndex::new(text),
+                )],
+                failure: Some(message),
+                ..Document::default()
+            }
+        })
+}
+
+/// An `internal-error` finding: always reported, whatever the settings.
+pub(crate) fn internal_error(span: Span, message: String, lines: &LineIndex) -> Diagnostic {
+    rules::resolve(
+        Diagnostic::new(span, message),
+        &rules::InternalError::META,
+        rules::InternalError::META.default_severity,
+        lines,
+    )
+}
+
+fn lint_document_guarded(
     path: &Path,
     text: &str,
     settings: &Settings,
@@ -758,6 +844,7 @@ fn lint_document(
                 diagnostics: out,
                 summary: None,
                 suppressions: None,
+                failure: None,
             };
         }
         Err(SplitError::Unclosed(span)) => {
@@ -771,6 +858,7 @@ fn lint_document(
                 diagnostics: out,
                 summary: None,
                 suppressions: None,
+                failure: None,
             };
         }
     };
@@ -816,6 +904,7 @@ fn lint_document(
             diagnostics: out,
             summary: None,
             suppressions,
+            failure: None,
         };
     };
     if !root.is_map() {
@@ -840,6 +929,7 @@ fn lint_document(
             diagnostics: out,
             summary: None,
             suppressions,
+            failure: None,
         };
     }
 
@@ -849,8 +939,10 @@ fn lint_document(
             diagnostics: out,
             summary: None,
             suppressions,
+            failure: None,
         };
     };
+    let mut panics = Vec::new();
     if report {
         let mut cx = FileContext::new(
             path, text, header, &root, settings, collection, &lines, &mut out,
@@ -858,9 +950,22 @@ fn lint_document(
         for (rule, severity) in file_rules.enabled() {
             if rule.meta().stage == Stage::File {
                 cx.set_rule(rule.meta(), severity);
-                rule.check_file(&mut cx);
+                let before = cx.findings();
+                let outcome = isolate::catching(|| {
+                    isolate::debug_panic(rule.meta().name, path);
+                    rule.check_file(&mut cx)
+                });
+                if let Err(panic) = outcome {
+                    // Half a rule's findings are worse than none.
+                    cx.take_back(before);
+                    let what = format!("rule `{}`", rule.meta().name);
+                    panics.push(isolate::report_request(&what, &panic));
+                }
             }
         }
+    }
+    for message in &panics {
+        out.push(internal_error(header.open, message.clone(), &lines));
     }
     let summary = want_summary.then(|| Summary {
         overrides,
@@ -870,5 +975,6 @@ fn lint_document(
         diagnostics: out,
         summary,
         suppressions,
+        failure: (!panics.is_empty()).then(|| panics.join("; ")),
     }
 }

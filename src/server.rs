@@ -491,17 +491,15 @@ impl Server {
     /// Runs `work`, surviving a panic in it (a bug in a rule must not end
     /// the editing session): the panic is logged and the server goes on.
     fn guarded<T>(&mut self, work: impl FnOnce(&mut Self) -> T) -> Option<T> {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(self))) {
+        match crate::isolate::catching(|| work(self)) {
             Ok(value) => Some(value),
             Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
                 self.log(
                     lsp::MessageType::ERROR,
-                    format!("fmlint: internal error (please report it): {what}"),
+                    format!(
+                        "fmlint: internal error (please report it): {}",
+                        panic.describe()
+                    ),
                 );
                 None
             }

@@ -3,7 +3,10 @@
 //! include/exclude globs (`globset`), returned sorted.
 //!
 //! Only regular files are returned: directories named `x.md`, FIFOs and
-//! sockets are never opened. Symbolic links are not followed.
+//! sockets are never opened. Symbolic links met while walking are not
+//! followed (nor returned). A symbolic link named on the command line is
+//! followed only to a target inside the project it lies in
+//! ([`link_location`] and `lint::check_with`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -85,6 +88,23 @@ pub fn walk(root: &Path, filter: &FileFilter, threads: usize) -> (Vec<PathBuf>, 
     found.sort_unstable_by(|a, b| path_order(a, b));
     let errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
     (found, errors)
+}
+
+/// Where `path` lies if it is itself a symbolic link (its directory
+/// resolved, its own name kept), else `None`. The project a link belongs
+/// to is looked for from there, not from wherever the link leads.
+pub fn link_location(path: &Path) -> Option<PathBuf> {
+    // `link/` would name the link's target: drop the trailing separator.
+    let path: PathBuf = path.components().collect();
+    if !path.symlink_metadata().ok()?.file_type().is_symlink() {
+        return None;
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    Some(parent.canonicalize().ok()?.join(name))
 }
 
 /// The order of paths in every output: by their bytes. Deterministic, and

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Span};
 use crate::frontmatter;
 use crate::index::{hash_str, Index, IndexedFile, Summary};
 use crate::lines::LineIndex;
@@ -430,9 +430,22 @@ impl Workspace {
             if rule.meta().stage != Stage::Corpus {
                 continue;
             }
+            let before = found.len();
             let mut cx =
                 CorpusContext::new(&index, &self.settings, rule.meta(), severity, &mut found);
-            rule.check_corpus(&mut cx);
+            let outcome = crate::isolate::catching(|| {
+                crate::isolate::debug_panic(rule.meta().name, path);
+                rule.check_corpus(&mut cx)
+            });
+            if let Err(panic) = outcome {
+                found.truncate(before);
+                let what = format!("cross-file rule `{}`", rule.meta().name);
+                let message = crate::isolate::report_request(&what, &panic);
+                found.push((
+                    own,
+                    crate::lint::internal_error(Span::empty(0), message, &LineIndex::new("")),
+                ));
+            }
         }
         found
             .into_iter()

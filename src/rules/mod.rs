@@ -28,7 +28,8 @@ mod structure;
 mod unused_suppression;
 
 pub use structure::{
-    DuplicateKey, MissingFrontMatter, NotAMapping, UnclosedFrontMatter, UnreadableFile, YamlSyntax,
+    DuplicateKey, InternalError, MissingFrontMatter, NotAMapping, UnclosedFrontMatter,
+    UnreadableFile, YamlSyntax,
 };
 pub use unused_suppression::UnusedSuppression;
 
@@ -171,6 +172,7 @@ pub static RULES: &[&dyn Rule] = &[
     &dangling::DanglingReference,
     &stale::StaleReference,
     &unused_suppression::UnusedSuppression,
+    &structure::InternalError,
 ];
 
 /// The rule table of the README, generated from the registry (a test keeps
@@ -244,6 +246,16 @@ impl<'c, 'a> FileContext<'c, 'a> {
             severity: Severity::Error,
             out,
         }
+    }
+
+    /// How many findings the file has so far: a rule that panics has the
+    /// ones it added taken back ([`FileContext::take_back`]).
+    pub(crate) fn findings(&self) -> usize {
+        self.out.len()
+    }
+
+    pub(crate) fn take_back(&mut self, to: usize) {
+        self.out.truncate(to);
     }
 
     pub(crate) fn set_rule(&mut self, rule: &'static RuleMeta, severity: Severity) {

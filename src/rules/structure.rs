@@ -145,7 +145,30 @@ declare_rule! {
     }
 }
 
+declare_rule! {
+    /// ## What it does
+    /// Reports that fmlint itself failed on a file: a rule (or the parser)
+    /// panicked. The rule's findings for that file are missing; every other
+    /// rule and every other file were still checked, and the exit code is 2.
+    /// It cannot be turned off.
+    ///
+    /// ## Why is this bad
+    /// It is a bug in fmlint, not in the file. Please report it with the
+    /// file that triggered it (the message names the rule and the place in
+    /// fmlint's source).
+    ///
+    /// ## Example
+    /// `internal error: rule `invalid-date` panicked: … (at src/rules/dates.rs:42:9)`
+    pub struct InternalError {
+        name: "internal-error",
+        severity: Error,
+        fix: None,
+        stage: Parse,
+    }
+}
+
 docs_only!(
+    InternalError,
     UnreadableFile,
     MissingFrontMatter,
     UnclosedFrontMatter,
