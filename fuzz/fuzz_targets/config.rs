@@ -42,7 +42,12 @@ fuzz_target!(|data: &[u8]| {
     match loaded.compile(&[], &[]) {
         Ok(settings) => {
             let file = Path::new("content/learn/star-gazing/what-is-a-comet.md");
-            let _ = lint_text(file, ARTICLE, &settings, true, true);
+            let (diagnostics, _) = lint_text(file, ARTICLE, &settings, true, true);
+            // A panicking rule becomes an `internal-error` finding; for the
+            // fuzzer it is a crash.
+            if let Some(d) = diagnostics.iter().find(|d| d.rule == "internal-error") {
+                panic!("{}", d.message);
+            }
         }
         Err(error) => render(&error),
     }
