@@ -928,7 +928,7 @@ impl Compiler<'_> {
             .collect();
         // What the index keeps of each collection: its unique fields and
         // the fields references to it mirror.
-        let mirrored: Vec<(usize, String)> = collections
+        let mirrored: Vec<(usize, Arc<str>)> = collections
             .iter()
             .flat_map(|c| &c.references)
             .flat_map(|r| {
@@ -938,7 +938,8 @@ impl Compiler<'_> {
             })
             .collect();
         for c in &mut collections {
-            let mut fields: Vec<String> = c.unique.iter().map(|u| u.field.clone()).collect();
+            let mut fields: Vec<Arc<str>> =
+                c.unique.iter().map(|u| u.field.as_str().into()).collect();
             for (target, field) in &mirrored {
                 if *target == c.index && !fields.contains(field) {
                     fields.push(field.clone());
@@ -1229,7 +1230,7 @@ impl Compiler<'_> {
             mirror: r
                 .mirror
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.as_str().into(), v.as_str().into()))
                 .collect(),
         })
     }

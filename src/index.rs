@@ -112,7 +112,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
     });
     let mut fields: Vec<(Arc<str>, Located<String>)> = Vec::new();
     for field in &collection.indexed_fields {
-        if *field == collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
+        if **field == *collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
             continue;
         }
         let Some(node) = root.lookup(field) else {
@@ -120,7 +120,8 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         };
         let Some(value) = node.as_str() else { continue };
         fields.push((
-            field.as_str().into(),
+            // The collection's name, shared: no allocation per file.
+            field.clone(),
             Located {
                 value: value.to_string(),
                 location: locate(node),
@@ -136,25 +137,29 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
                     location: locate(node),
                 })
             });
-            let mirrors = match item.entry {
-                Some(entry) => {
-                    let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
-                    spec.mirror
-                        .iter()
-                        .filter_map(|(entry_field, target_field)| {
-                            let node = entry.value.get(entry_field)?;
-                            Some(Mirror {
-                                entry_field: entry_field.as_str().into(),
-                                target_field: target_field.as_str().into(),
-                                hash: hash_str(node.as_str()?),
-                                location: locate(node),
-                                slot: Slot::of(lines.text(), node, in_flow),
-                            })
-                        })
-                        .collect()
-                }
-                None => Vec::new(),
-            };
+            let mirrors =
+                match item.entry {
+                    Some(entry) => {
+                        let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
+                        // Sized exactly: `collect` after `filter_map` rounds up
+                        // to 4, and one of these lives for every entry.
+                        let mut mirrors = Vec::with_capacity(spec.mirror.len());
+                        mirrors.extend(spec.mirror.iter().filter_map(
+                            |(entry_field, target_field)| {
+                                let node = entry.value.get(entry_field)?;
+                                Some(Mirror {
+                                    entry_field: entry_field.clone(),
+                                    target_field: target_field.clone(),
+                                    hash: hash_str(node.as_str()?),
+                                    location: locate(node),
+                                    slot: Slot::of(lines.text(), node, in_flow),
+                                })
+                            },
+                        ));
+                        mirrors
+                    }
+                    None => Vec::new(),
+                };
             let key_span = match (item.key(), item.id) {
                 (Some(key), _) => key.span,
                 (None, Some(node)) => node.span,

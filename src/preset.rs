@@ -44,7 +44,7 @@ pub struct Collection {
     pub references: Vec<References>,
     /// Fields whose values the corpus index keeps: the unique ones and those
     /// that references (from any collection) mirror.
-    pub indexed_fields: Vec<String>,
+    pub indexed_fields: Vec<Arc<str>>,
 }
 
 impl Collection {
@@ -103,7 +103,7 @@ pub struct References {
     /// The collection the ids belong to (its index).
     pub target: usize,
     /// Entry key → target field that it must mirror (numbered maps only).
-    pub mirror: Vec<(String, String)>,
+    pub mirror: Vec<(Arc<str>, Arc<str>)>,
 }
 
 #[derive(Clone, Debug)]
@@ -218,10 +218,10 @@ impl References {
     pub fn identifying_mirrors<'s>(
         &'s self,
         unique: &'s [Unique],
-    ) -> impl Iterator<Item = &'s (String, String)> {
+    ) -> impl Iterator<Item = &'s (Arc<str>, Arc<str>)> {
         self.mirror
             .iter()
-            .filter(move |(_, target)| unique.iter().any(|u| &u.field == target))
+            .filter(move |(_, target)| unique.iter().any(|u| *u.field == **target))
     }
 }
 

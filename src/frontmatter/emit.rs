@@ -31,7 +31,8 @@ pub enum SlotKind {
     /// A block scalar: `header` is the span of its indicator (`>-`, `|`,
     /// `>2+` …), `strip` whether it chomps the final line break,
     /// `indicator` the header without its chomping sign and `gap` the text
-    /// between the header and the content.
+    /// between the header and the content (both empty when `strip`: the
+    /// rewrite keeps the header then).
     Block {
         header: Span,
         strip: bool,
@@ -54,11 +55,22 @@ impl Slot {
             Style::Folded | Style::Literal => {
                 let header = block_header(text, node.span.start as usize)?;
                 let header_text = &text[header.range()];
+                let strip = header_text.contains('-');
+                // A stripping block is rewritten inside its content, so
+                // indicator and gap are not needed; left empty, they cost
+                // nothing (a summary keeps a slot per reference entry).
+                let (indicator, gap) = match strip {
+                    true => (String::new(), String::new()),
+                    false => (
+                        header_text.replace('+', ""),
+                        text[header.end as usize..node.span.start as usize].to_string(),
+                    ),
+                };
                 SlotKind::Block {
                     header,
-                    strip: header_text.contains('-'),
-                    indicator: header_text.replace(['-', '+'], ""),
-                    gap: text[header.end as usize..node.span.start as usize].to_string(),
+                    strip,
+                    indicator,
+                    gap,
                 }
             }
             Style::Block | Style::Flow => return None,
