@@ -13,6 +13,7 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
@@ -187,13 +188,17 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
 /// (field, hash of value) → the files that hold it.
 /// FxHash: the keys are ids and precomputed hashes, not attacker-chosen
 /// HashDoS material, and SipHash was a tenth of the cross-file phase.
-type ValueHolders = FxHashMap<(Arc<str>, u64), Vec<usize>>;
+type ValueHolders = FxHashMap<(Arc<str>, u64), Holders>;
+
+/// The files that hold an id or value: nearly always one, kept inline (no
+/// allocation for each of the 100,000s of unique values).
+type Holders = SmallVec<[usize; 1]>;
 
 /// Every summarised document, with lookups by id and by field value.
 pub struct Index {
     pub files: Vec<IndexedFile>,
     /// Per collection: id → files.
-    by_id: Vec<FxHashMap<String, Vec<usize>>>,
+    by_id: Vec<FxHashMap<String, Holders>>,
     /// Per collection: (field, hash of value) → files.
     by_value: Vec<ValueHolders>,
     /// Per file, the hash of each of its `summary.fields` values, so
@@ -218,7 +223,7 @@ impl Index {
         // Sized up front: growing maps of 100,000s of keys rehashes them
         // several times.
         let fields = files.first().map_or(0, |f| f.summary.fields.len());
-        let mut by_id: Vec<FxHashMap<String, Vec<usize>>> = (0..collections)
+        let mut by_id: Vec<FxHashMap<String, Holders>> = (0..collections)
             .map(|_| FxHashMap::with_capacity_and_hasher(files.len(), Default::default()))
             .collect();
         let mut by_value: Vec<ValueHolders> = (0..collections)
@@ -273,7 +278,7 @@ impl Index {
         self.by_id
             .get(collection)
             .and_then(|ids| ids.get(id))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], SmallVec::as_slice)
     }
 
     /// Files of `collection` whose `field` has the value hashed as `hash`.
@@ -281,7 +286,7 @@ impl Index {
         self.by_value
             .get(collection)
             .and_then(|values| values.get(&(Arc::from(field), hash)))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], SmallVec::as_slice)
     }
 
     /// Ids held by more than one file of `collection`, in the order of
