@@ -978,3 +978,35 @@ fn lint_document_guarded(
         failure: (!panics.is_empty()).then(|| panics.join("; ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file the walker found but that is gone when its turn comes (a
+    /// checkout or an editor's temporary file): reported, not a panic, and
+    /// the run fails (exit 2) rather than passing silently.
+    #[test]
+    fn a_file_removed_between_discovery_and_reading_is_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gone.md");
+        std::fs::write(&path, "---\nid: 1\n---\n").unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let settings = Settings::quicktakes().unwrap();
+        let linted = lint_path(
+            &path,
+            Path::new("gone.md"),
+            &settings,
+            true,
+            true,
+            Options::default(),
+        );
+        assert_eq!(linted.diagnostics.len(), 1);
+        assert_eq!(linted.diagnostics[0].rule, "unreadable-file");
+        assert!(linted.diagnostics[0]
+            .message
+            .starts_with("cannot read the file:"));
+        assert!(linted.failure.is_some());
+        assert!(linted.summary.is_none());
+    }
+}
