@@ -6,10 +6,10 @@
 //! expansion budget, bounds nesting depth, and reports duplicate keys (which
 //! YAML forbids and most loaders silently accept).
 //!
-//! The [`Builder`] consumes the parser's events converted to [`Event`]s
-//! (spans in bytes), so another front-end can feed it too. Building the
-//! tree, typing, spans' final cut, duplicate keys and the depth limit live
-//! only there.
+//! Two front-ends feed one [`Builder`] with the same [`Event`]s: the
+//! hand-written scanner in [`super::fast`] for the common shape of a header,
+//! and saphyr-parser for everything else. Building the tree, typing, spans'
+//! final cut, duplicate keys and the depth limit live only here.
 //!
 //! saphyr's markers count characters; spans here are bytes in whole-file
 //! coordinates, converted by a cursor that walks forward from the previous
@@ -53,13 +53,39 @@ pub enum Problem {
     },
 }
 
-/// Parses `text[yaml]`, reporting spans in `text`'s coordinates.
+/// Parses `text[yaml]`, reporting spans in `text`'s coordinates: by the fast
+/// scanner when the header is in its subset, by saphyr-parser otherwise.
 pub fn parse(text: &str, yaml: Span) -> Parsed<'_> {
-    parse_saphyr(text, yaml)
+    let Some(parsed) = parse_fast(text, yaml) else {
+        return parse_saphyr(text, yaml);
+    };
+    #[cfg(debug_assertions)]
+    {
+        let full = parse_saphyr(text, yaml);
+        debug_assert_eq!(
+            format!("{parsed:?}"),
+            format!("{full:?}"),
+            "the fast scanner disagrees with saphyr on {:?}",
+            text.get(yaml.range())
+        );
+    }
+    parsed
 }
 
-/// [`parse`] by saphyr-parser.
-fn parse_saphyr(text: &str, yaml: Span) -> Parsed<'_> {
+/// [`parse`] by the fast scanner alone: `None` when the header is outside
+/// its subset. Public for the equivalence tests and the fuzzer.
+#[doc(hidden)]
+pub fn parse_fast(text: &str, yaml: Span) -> Option<Parsed<'_>> {
+    let source = text.get(yaml.range())?;
+    let mut builder = Builder::new(source, yaml.start as usize);
+    super::fast::scan(source, yaml.start as usize, &mut builder)?;
+    Some(builder.parsed)
+}
+
+/// [`parse`] by saphyr-parser alone. Public for the equivalence tests and
+/// the fuzzer.
+#[doc(hidden)]
+pub fn parse_saphyr(text: &str, yaml: Span) -> Parsed<'_> {
     let source = &text[yaml.range()];
     let mut offsets = Offsets::new(source, yaml.start as usize);
     let mut builder = Builder::new(source, yaml.start as usize);
