@@ -1,5 +1,6 @@
-//! Header split + YAML tree on arbitrary input: no panic, no hang, and every
-//! span the two return lies inside the text on character boundaries.
+//! Header split + YAML tree on arbitrary input: no panic, no hang, every
+//! span the two return lies inside the text on character boundaries, and
+//! whenever the fast scanner accepts a header its parse is saphyr's.
 #![no_main]
 
 use fmlint::diagnostic::Span;
@@ -45,6 +46,15 @@ fuzz_target!(|data: &[u8]| {
             check(text, header.yaml);
             check(text, header.close);
             let parsed = frontmatter::parse(text, header.yaml);
+            if let Some(fast) = frontmatter::parse_fast(text, header.yaml) {
+                let saphyr = frontmatter::parse_saphyr(text, header.yaml);
+                // Debug, not PartialEq: `.nan` equals nothing.
+                assert_eq!(
+                    format!("{fast:?}"),
+                    format!("{saphyr:?}"),
+                    "the fast scanner disagrees with saphyr"
+                );
+            }
             for problem in &parsed.problems {
                 match problem {
                     Problem::Syntax { at, .. } => check(text, *at),

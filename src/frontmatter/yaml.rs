@@ -1,10 +1,15 @@
-//! YAML text → spanned tree, from saphyr-parser's events.
+//! YAML text → spanned tree.
 //!
 //! This is the only module that imports the YAML crate, so the parser can be
 //! swapped without touching a rule. It types scalars by the YAML 1.2 core
 //! schema (`2024-12-16` and `no` stay strings), resolves aliases under a hard
 //! expansion budget, bounds nesting depth, and reports duplicate keys (which
 //! YAML forbids and most loaders silently accept).
+//!
+//! Two front-ends feed one [`Builder`] with the same [`Event`]s: the
+//! hand-written scanner in [`super::fast`] for the common shape of a header,
+//! and saphyr-parser for everything else. Building the tree, typing, spans'
+//! final cut, duplicate keys and the depth limit live only here.
 //!
 //! saphyr's markers count characters; spans here are bytes in whole-file
 //! coordinates, converted by a cursor that walks forward from the previous
@@ -13,7 +18,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use saphyr_parser::{Event as YamlEvent, Parser, ScalarStyle, Span as YamlSpan, Tag};
 
 use super::tree::{Entry, Key, Node, Style, Value};
 use crate::diagnostic::Span;
@@ -48,38 +53,150 @@ pub enum Problem {
     },
 }
 
-/// Parses `text[yaml]`, reporting spans in `text`'s coordinates.
+/// Parses `text[yaml]`, reporting spans in `text`'s coordinates: by the fast
+/// scanner when the header is in its subset, by saphyr-parser otherwise.
 pub fn parse(text: &str, yaml: Span) -> Parsed<'_> {
-    let source = &text[yaml.range()];
-    let mut builder = Builder {
-        offsets: Offsets::new(source, yaml.start as usize),
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-        parsed: Parsed::default(),
+    let Some(parsed) = parse_fast(text, yaml) else {
+        return parse_saphyr(text, yaml);
     };
+    #[cfg(debug_assertions)]
+    {
+        let full = parse_saphyr(text, yaml);
+        debug_assert_eq!(
+            format!("{parsed:?}"),
+            format!("{full:?}"),
+            "the fast scanner disagrees with saphyr on {:?}",
+            text.get(yaml.range())
+        );
+    }
+    parsed
+}
+
+/// [`parse`] by the fast scanner alone: `None` when the header is outside
+/// its subset. Public for the equivalence tests and the fuzzer.
+#[doc(hidden)]
+pub fn parse_fast(text: &str, yaml: Span) -> Option<Parsed<'_>> {
+    let source = text.get(yaml.range())?;
+    let mut builder = Builder::new(source, yaml.start as usize);
+    super::fast::scan(source, yaml.start as usize, &mut builder)?;
+    Some(builder.parsed)
+}
+
+/// [`parse`] by saphyr-parser alone. Public for the equivalence tests and
+/// the fuzzer.
+#[doc(hidden)]
+pub fn parse_saphyr(text: &str, yaml: Span) -> Parsed<'_> {
+    let source = &text[yaml.range()];
+    let mut offsets = Offsets::new(source, yaml.start as usize);
+    let mut builder = Builder::new(source, yaml.start as usize);
     let mut parser = Parser::new_from_str(source);
     while let Some(event) = parser.next_event() {
         let step = match event {
-            Ok((event, span)) => builder.event(event, span),
+            Ok((event, span)) => match convert(event, offsets.span(span)) {
+                Some(event) => builder.event(event),
+                None => Ok(()),
+            },
             Err(error) => {
-                let at = builder.offsets.byte(error.marker().index());
+                let at = offsets.byte(error.marker().index());
                 Err(syntax(Span::empty(at), error.info().to_string()))
             }
         };
         if let Err(problem) = step {
-            builder.parsed.root = None;
-            builder.parsed.problems.push(problem);
+            builder.fail(problem);
             break;
         }
     }
     builder.parsed
 }
 
+/// saphyr's event as the builder's; `None` for the events it ignores.
+fn convert(event: YamlEvent<'_>, span: Span) -> Option<Event<'_>> {
+    Some(match event {
+        YamlEvent::Scalar(text, style, anchor, tag) => Event::Scalar {
+            tag: scalar_tag(tag.as_deref()),
+            style: scalar_style(style),
+            text,
+            anchor,
+            span,
+        },
+        YamlEvent::SequenceStart(anchor, _) => Event::SeqStart { anchor, span },
+        YamlEvent::MappingStart(anchor, _) => Event::MapStart { anchor, span },
+        YamlEvent::SequenceEnd | YamlEvent::MappingEnd => Event::End { span },
+        YamlEvent::Alias(id) => Event::Alias { id, span },
+        YamlEvent::StreamStart
+        | YamlEvent::StreamEnd
+        | YamlEvent::DocumentStart(_)
+        | YamlEvent::DocumentEnd
+        | YamlEvent::Nothing => return None,
+    })
+}
+
 fn syntax(at: Span, message: impl Into<String>) -> Problem {
     Problem::Syntax {
         at,
         message: message.into(),
+    }
+}
+
+/// What the builder consumes, with spans already in whole-file bytes. Spans
+/// are the parser's raw ones: the builder makes the final cut (a quoted
+/// scalar's span may run over a trailing comment, a block scalar's to the
+/// next line).
+#[derive(Debug)]
+pub(super) enum Event<'a> {
+    Scalar {
+        text: Cow<'a, str>,
+        /// One of the scalar styles.
+        style: Style,
+        tag: ScalarTag,
+        anchor: usize,
+        span: Span,
+    },
+    SeqStart {
+        anchor: usize,
+        span: Span,
+    },
+    MapStart {
+        anchor: usize,
+        span: Span,
+    },
+    /// The end of the innermost collection: empty for a block collection,
+    /// running over the `]` or `}` of a flow one.
+    End {
+        span: Span,
+    },
+    Alias {
+        id: usize,
+        span: Span,
+    },
+}
+
+/// What a scalar's tag says about its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ScalarTag {
+    None,
+    /// `!!str`.
+    Str,
+    /// `!!null`.
+    Null,
+    /// `!!bool`, `!!int` or `!!float`: typed if the text is any of them.
+    Typed,
+    /// Any other tag: the scalar is a string.
+    Other,
+}
+
+fn scalar_tag(tag: Option<&Tag>) -> ScalarTag {
+    let Some(tag) = tag else {
+        return ScalarTag::None;
+    };
+    if tag.handle != "!!" && !tag.is_yaml_core_schema() {
+        return ScalarTag::Other;
+    }
+    match tag.suffix.as_str() {
+        "str" => ScalarTag::Str,
+        "null" => ScalarTag::Null,
+        "bool" | "int" | "float" => ScalarTag::Typed,
+        _ => ScalarTag::Other,
     }
 }
 
@@ -98,8 +215,11 @@ enum Frame<'a> {
     },
 }
 
-struct Builder<'a> {
-    offsets: Offsets<'a>,
+/// Events → tree, for both front-ends.
+pub(super) struct Builder<'a> {
+    /// The YAML text, starting at whole-file byte `base`.
+    source: &'a str,
+    base: usize,
     stack: Vec<Frame<'a>>,
     /// Anchored nodes with their node counts.
     anchors: HashMap<usize, (Node<'a>, usize)>,
@@ -108,65 +228,74 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn span(&mut self, span: YamlSpan) -> Span {
-        let start = self.offsets.byte(span.start.index());
-        let end = self.offsets.byte(span.end.index());
-        Span::new(start, end.max(start))
+    pub(super) fn new(source: &'a str, base: usize) -> Self {
+        Builder {
+            source,
+            base,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            alias_nodes: 0,
+            parsed: Parsed::default(),
+        }
     }
 
-    fn event(&mut self, event: Event<'a>, span: YamlSpan) -> Result<(), Problem> {
+    /// Stops the document at `problem`: the tree is dropped.
+    fn fail(&mut self, problem: Problem) {
+        self.parsed.root = None;
+        self.parsed.problems.push(problem);
+    }
+
+    pub(super) fn event(&mut self, event: Event<'a>) -> Result<(), Problem> {
         match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let mut span = self.span(span);
-                match style {
-                    ScalarStyle::Literal | ScalarStyle::Folded => {
-                        span = self.offsets.trim_end(span)
+            Event::Scalar {
+                text,
+                style,
+                tag,
+                anchor,
+                span,
+            } => {
+                let span = match style {
+                    Style::Literal | Style::Folded => self.trim_end(span),
+                    Style::SingleQuoted | Style::DoubleQuoted => {
+                        self.to_closing_quote(span, style == Style::DoubleQuoted)
                     }
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                        span = self
-                            .offsets
-                            .to_closing_quote(span, style == ScalarStyle::DoubleQuoted);
-                    }
-                    ScalarStyle::Plain => {}
-                }
-                let value = scalar_value(&text, style, tag.as_deref());
-                let node = Node {
-                    span,
-                    style: scalar_style(style),
-                    value,
+                    _ => span,
                 };
+                // Only a key needs the text besides the value: a value's
+                // text moves into it (folded scalars are long).
+                let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+                let key_text = is_key.then(|| text.clone());
+                let value = scalar_value(text, style, tag);
+                let node = Node { span, style, value };
                 self.remember(anchor, &node);
-                self.complete(node, Some(text))
+                self.complete(node, key_text)
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            Event::SeqStart { anchor, span } | Event::MapStart { anchor, span } => {
                 if self.stack.len() >= MAX_DEPTH {
-                    let at = self.span(span);
                     return Err(syntax(
-                        at,
+                        span,
                         format!("nesting is deeper than {MAX_DEPTH} levels"),
                     ));
                 }
-                let start = self.span(span).start as usize;
-                self.stack
-                    .push(if matches!(event, Event::SequenceStart(..)) {
-                        Frame::Seq {
-                            start,
-                            anchor,
-                            items: Vec::new(),
-                        }
-                    } else {
-                        Frame::Map {
-                            start,
-                            anchor,
-                            entries: Vec::new(),
-                            key: None,
-                            index: None,
-                        }
-                    });
+                let start = span.start as usize;
+                self.stack.push(if matches!(event, Event::SeqStart { .. }) {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries: Vec::new(),
+                        key: None,
+                        index: None,
+                    }
+                });
                 Ok(())
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let end_span = self.span(span);
+            Event::End { span: end_span } => {
                 // A flow collection ends with its `]` or `}`; a block one has
                 // an empty end marker at the next line, so it ends where its
                 // last child does.
@@ -196,7 +325,7 @@ impl<'a> Builder<'a> {
                 let end = if flow {
                     // The end marker can run over a trailing comment: stop
                     // at the bracket.
-                    let marker = self.offsets.slice(end_span);
+                    let marker = self.slice(end_span);
                     marker
                         .find([']', '}'])
                         .map_or(end_span.end as usize, |i| end_span.start as usize + i + 1)
@@ -211,8 +340,7 @@ impl<'a> Builder<'a> {
                 self.remember(anchor, &node);
                 self.complete(node, None)
             }
-            Event::Alias(id) => {
-                let at = self.span(span);
+            Event::Alias { id, span: at } => {
                 let Some((target, count)) = self.anchors.get(&id) else {
                     return Err(syntax(at, "alias to an unknown anchor"));
                 };
@@ -227,11 +355,6 @@ impl<'a> Builder<'a> {
                 node.span = at;
                 self.complete(node, None)
             }
-            Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart(_)
-            | Event::DocumentEnd
-            | Event::Nothing => Ok(()),
         }
     }
 
@@ -261,7 +384,7 @@ impl<'a> Builder<'a> {
                 None => {
                     let text = match text {
                         Some(text) => text,
-                        None => Cow::Owned(self.offsets.slice(node.span).to_string()),
+                        None => Cow::Owned(slice_of(self.source, self.base, node.span).to_string()),
                     };
                     let new = Key {
                         text,
@@ -280,6 +403,45 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+
+    fn slice(&self, span: Span) -> &'a str {
+        slice_of(self.source, self.base, span)
+    }
+
+    /// Cuts a quoted scalar's span after its closing quote (the parser's
+    /// span can run over a trailing comment).
+    fn to_closing_quote(&self, span: Span, double: bool) -> Span {
+        let text = self.slice(span);
+        let bytes = text.as_bytes();
+        let quote = if double { b'"' } else { b'\'' };
+        let mut i = 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if double => i += 2,
+                b if b == quote && !double && bytes.get(i + 1) == Some(&quote) => i += 2,
+                b if b == quote => {
+                    return Span::new(span.start as usize, span.start as usize + i + 1)
+                }
+                _ => i += 1,
+            }
+        }
+        span
+    }
+
+    /// Drops trailing line breaks and spaces (block scalars' spans run to
+    /// the next line).
+    fn trim_end(&self, span: Span) -> Span {
+        let text = self.slice(span);
+        let kept = text.trim_end_matches([' ', '\t', '\r', '\n']).len();
+        Span::new(span.start as usize, span.start as usize + kept)
+    }
+}
+
+/// `span` (whole-file bytes) of `source`, which starts at byte `base`.
+fn slice_of(source: &str, base: usize, span: Span) -> &str {
+    let start = (span.start as usize).saturating_sub(base);
+    let end = (span.end as usize).saturating_sub(base);
+    source.get(start..end).unwrap_or("")
 }
 
 /// The span of an earlier key equal to `new`, and records `new`.
@@ -322,25 +484,22 @@ fn scalar_style(style: ScalarStyle) -> Style {
 
 /// Types a scalar: explicit core tags first, then the YAML 1.2 core schema
 /// for plain scalars; everything else is a string.
-fn scalar_value<'a>(text: &Cow<'a, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value<'a> {
-    let core_tag = tag
-        .filter(|t| t.handle == "!!" || t.is_yaml_core_schema())
-        .map(|t| t.suffix.as_str());
-    match core_tag {
-        Some("str") => return Value::Str(text.clone()),
-        Some("null") => return Value::Null,
-        Some("bool" | "int" | "float") => {
-            if let typed @ (Value::Bool(_) | Value::Int(_) | Value::Float(_)) = core_value(text) {
+fn scalar_value(text: Cow<'_, str>, style: Style, tag: ScalarTag) -> Value<'_> {
+    match tag {
+        ScalarTag::Str => return Value::Str(text),
+        ScalarTag::Null => return Value::Null,
+        ScalarTag::Typed => {
+            if let typed @ (Value::Bool(_) | Value::Int(_) | Value::Float(_)) = core_value(&text) {
                 return typed;
             }
         }
-        _ => {}
+        ScalarTag::None | ScalarTag::Other => {}
     }
-    if style != ScalarStyle::Plain || tag.is_some() {
-        return Value::Str(text.clone());
+    if style != Style::Plain || tag != ScalarTag::None {
+        return Value::Str(text);
     }
-    match core_value(text) {
-        Value::Str(_) => Value::Str(text.clone()),
+    match core_value(&text) {
+        Value::Str(_) => Value::Str(text),
         typed => typed,
     }
 }
@@ -461,38 +620,11 @@ impl<'a> Offsets<'a> {
         self.base + self.bytes
     }
 
-    fn slice(&self, span: Span) -> &'a str {
-        let start = (span.start as usize).saturating_sub(self.base);
-        let end = (span.end as usize).saturating_sub(self.base);
-        self.source.get(start..end).unwrap_or("")
-    }
-
-    /// Cuts a quoted scalar's span after its closing quote (the parser's
-    /// span can run over a trailing comment).
-    fn to_closing_quote(&self, span: Span, double: bool) -> Span {
-        let text = self.slice(span);
-        let bytes = text.as_bytes();
-        let quote = if double { b'"' } else { b'\'' };
-        let mut i = 1;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\\' if double => i += 2,
-                b if b == quote && !double && bytes.get(i + 1) == Some(&quote) => i += 2,
-                b if b == quote => {
-                    return Span::new(span.start as usize, span.start as usize + i + 1)
-                }
-                _ => i += 1,
-            }
-        }
-        span
-    }
-
-    /// Drops trailing line breaks and spaces (block scalars' spans run to
-    /// the next line).
-    fn trim_end(&self, span: Span) -> Span {
-        let text = self.slice(span);
-        let kept = text.trim_end_matches([' ', '\t', '\r', '\n']).len();
-        Span::new(span.start as usize, span.start as usize + kept)
+    /// A saphyr span in whole-file bytes.
+    fn span(&mut self, span: YamlSpan) -> Span {
+        let start = self.byte(span.start.index());
+        let end = self.byte(span.end.index());
+        Span::new(start, end.max(start))
     }
 }
 
