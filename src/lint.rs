@@ -712,7 +712,7 @@ pub(crate) fn lint_bytes(
             content_hash: None,
         }
     };
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    if let Some(nul) = memchr::memchr(0, bytes) {
         return unreadable(
             nul,
             format!("the file contains a NUL byte at offset {nul}: not a text file"),

@@ -76,7 +76,7 @@ impl Iterator for Lines<'_> {
             return None;
         }
         let rest = &self.text.as_bytes()[self.pos..];
-        let (end, next) = match rest.iter().position(|&b| b == b'\n') {
+        let (end, next) = match memchr::memchr(b'\n', rest) {
             Some(i) => (self.pos + i, self.pos + i + 1),
             None => (self.text.len(), self.text.len()),
         };
