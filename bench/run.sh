@@ -269,6 +269,12 @@ have hyperfine || timer="bash loop (warmup 1, $RUNS runs, median)"
     echo
     echo "fmlint command: \`fmlint check DIR --no-cache --format concise > /dev/null\` (every file read and parsed); warm cache: the same without \`--no-cache\`, after a priming run. Exit code 1 is expected: the corpora contain defects."
     echo "MB = 10^6 bytes. files/s and MB/s are fmlint's. The PyYAML oracle is \`bench/check_expected.py\` (single-threaded Python, same rules)."
+    # Where the time goes: the profile and what was done about it, kept by
+    # hand in bench/profile.md (a profile is read, not generated).
+    if [[ -s "$ROOT/bench/profile.md" ]]; then
+        echo
+        cat "$ROOT/bench/profile.md"
+    fi
     if [[ -s "$TMP/verify.md" ]]; then
         echo
         echo "## Diagnostics per rule vs. the generator's expected counts"
