@@ -185,22 +185,25 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
     }
 }
 
-/// (field, hash of value) → the files that hold it.
-/// FxHash: the keys are ids and precomputed hashes, not attacker-chosen
-/// HashDoS material, and SipHash was a tenth of the cross-file phase.
-type ValueHolders = FxHashMap<(Arc<str>, u64), Holders>;
-
 /// The files that hold an id or value: nearly always one, kept inline (no
 /// allocation for each of the 100,000s of unique values).
 type Holders = SmallVec<[usize; 1]>;
+
+/// One indexed field of a collection: hash of a value → the files that hold
+/// it. FxHash: the keys are precomputed hashes and ids, not attacker-chosen
+/// HashDoS material, and SipHash was a tenth of the cross-file phase.
+struct FieldValues {
+    field: Arc<str>,
+    holders: FxHashMap<u64, Holders>,
+}
 
 /// Every summarised document, with lookups by id and by field value.
 pub struct Index {
     pub files: Vec<IndexedFile>,
     /// Per collection: id → files.
     by_id: Vec<FxHashMap<String, Holders>>,
-    /// Per collection: (field, hash of value) → files.
-    by_value: Vec<ValueHolders>,
+    /// Per collection, per indexed field: value hash → files.
+    by_value: Vec<Vec<FieldValues>>,
     /// Per file, the hash of each of its `summary.fields` values, so
     /// staleness checks compare numbers instead of hashing text again.
     field_hashes: Vec<Box<[u64]>>,
@@ -214,22 +217,18 @@ pub struct IndexedFile {
 impl Index {
     /// `files` must be in a deterministic order (sorted by path): every list
     /// of holders keeps that order.
+    ///
+    /// Each map (the ids of a collection, the values of one of its fields)
+    /// is built by its own task: inserting millions of keys into maps far
+    /// larger than the caches is the cross-file phase's biggest cost, and
+    /// the maps are independent.
     pub fn new(files: Vec<IndexedFile>) -> Self {
         let collections = files
             .iter()
             .map(|f| f.summary.collection + 1)
             .max()
             .unwrap_or(0);
-        // Sized up front: growing maps of 100,000s of keys rehashes them
-        // several times.
-        let fields = files.first().map_or(0, |f| f.summary.fields.len());
-        let mut by_id: Vec<FxHashMap<String, Holders>> = (0..collections)
-            .map(|_| FxHashMap::with_capacity_and_hasher(files.len(), Default::default()))
-            .collect();
-        let mut by_value: Vec<ValueHolders> = (0..collections)
-            .map(|_| FxHashMap::with_capacity_and_hasher(files.len() * fields, Default::default()))
-            .collect();
-        // Hashing the values is the part that parallelises.
+        // Hashing the values is the part that parallelises per file.
         let field_hashes: Vec<Box<[u64]>> = files
             .par_iter()
             .map(|file| {
@@ -240,27 +239,85 @@ impl Index {
                     .collect()
             })
             .collect();
-        for (i, file) in files.iter().enumerate() {
-            let collection = file.summary.collection;
-            if let Some(id) = &file.summary.id {
-                by_id[collection]
-                    .entry(id.value.clone())
-                    .or_default()
-                    .push(i);
-            }
-            for ((field, _), &hash) in file.summary.fields.iter().zip(field_hashes[i].iter()) {
-                by_value[collection]
-                    .entry((field.clone(), hash))
-                    .or_default()
-                    .push(i);
+        // The fields each collection indexes, in order of first appearance
+        // (the collection's order: summaries list them that way).
+        let mut fields: Vec<Vec<Arc<str>>> = vec![Vec::new(); collections];
+        for file in &files {
+            let known = &mut fields[file.summary.collection];
+            for (field, _) in &file.summary.fields {
+                if !known.iter().any(|k| **k == **field) {
+                    known.push(field.clone());
+                }
             }
         }
+        // Sized up front: growing maps of 100,000s of keys rehashes them
+        // several times.
+        let size = files.len();
+        let (by_id, by_value) = rayon::join(
+            || {
+                (0..collections)
+                    .into_par_iter()
+                    .map(|collection| {
+                        let mut ids: FxHashMap<String, Holders> =
+                            FxHashMap::with_capacity_and_hasher(size, Default::default());
+                        for (i, file) in files.iter().enumerate() {
+                            if file.summary.collection != collection {
+                                continue;
+                            }
+                            if let Some(id) = &file.summary.id {
+                                ids.entry(id.value.clone()).or_default().push(i);
+                            }
+                        }
+                        ids
+                    })
+                    .collect::<Vec<_>>()
+            },
+            || {
+                let tasks: Vec<(usize, Arc<str>)> = fields
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(c, names)| names.iter().map(move |f| (c, f.clone())))
+                    .collect();
+                let mut maps: Vec<(usize, FieldValues)> = tasks
+                    .into_par_iter()
+                    .map(|(collection, field)| {
+                        let mut holders: FxHashMap<u64, Holders> =
+                            FxHashMap::with_capacity_and_hasher(size, Default::default());
+                        for (i, file) in files.iter().enumerate() {
+                            if file.summary.collection != collection {
+                                continue;
+                            }
+                            let summary_fields = file.summary.fields.iter();
+                            for ((f, _), &hash) in summary_fields.zip(field_hashes[i].iter()) {
+                                if **f == *field {
+                                    holders.entry(hash).or_default().push(i);
+                                }
+                            }
+                        }
+                        (collection, FieldValues { field, holders })
+                    })
+                    .collect();
+                let mut by_value: Vec<Vec<FieldValues>> =
+                    (0..collections).map(|_| Vec::new()).collect();
+                for (collection, values) in maps.drain(..) {
+                    by_value[collection].push(values);
+                }
+                by_value
+            },
+        );
         Index {
             files,
             by_id,
             by_value,
             field_hashes,
         }
+    }
+
+    fn values(&self, collection: usize, field: &str) -> Option<&FieldValues> {
+        self.by_value
+            .get(collection)?
+            .iter()
+            .find(|v| &*v.field == field)
     }
 
     /// File `file`'s value of `field` with its hash.
@@ -283,9 +340,8 @@ impl Index {
 
     /// Files of `collection` whose `field` has the value hashed as `hash`.
     pub fn with_value(&self, collection: usize, field: &str, hash: u64) -> &[usize] {
-        self.by_value
-            .get(collection)
-            .and_then(|values| values.get(&(Arc::from(field), hash)))
+        self.values(collection, field)
+            .and_then(|values| values.holders.get(&hash))
             .map_or(&[], SmallVec::as_slice)
     }
 
@@ -311,12 +367,11 @@ impl Index {
         field: &'s str,
     ) -> impl Iterator<Item = &'s [usize]> {
         let mut dups: Vec<&[usize]> = self
-            .by_value
-            .get(collection)
+            .values(collection, field)
             .into_iter()
-            .flatten()
-            .filter(move |((f, _), files)| &**f == field && files.len() > 1)
-            .map(|(_, files)| files.as_slice())
+            .flat_map(|values| values.holders.values())
+            .filter(|files| files.len() > 1)
+            .map(|files| files.as_slice())
             .collect();
         dups.sort_by_key(|files| files[0]);
         dups.into_iter()
