@@ -65,6 +65,12 @@ pub struct Summary {
     /// Values of the fields others mirror or that must be unique, by field
     /// name, in the collection's order.
     pub fields: Vec<(Arc<str>, Located<String>)>,
+    /// Parallel to `fields`: the [`hash_str`] of each value, computed while
+    /// the file is summarised (in parallel), for the index and staleness
+    /// checks. A summary without them (read back from the cache) gets them
+    /// when indexed.
+    #[serde(default)]
+    pub field_hashes: Vec<u64>,
     pub refs: Vec<RefEntry>,
 }
 
@@ -176,11 +182,13 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
             });
         }
     }
+    let field_hashes = fields.iter().map(|(_, v)| hash_str(&v.value)).collect();
     Summary {
         collection: collection.index,
         overrides: Vec::new(),
         id,
         fields,
+        field_hashes,
         refs,
     }
 }
@@ -201,12 +209,29 @@ struct FieldValues {
 pub struct Index {
     pub files: Vec<IndexedFile>,
     /// Per collection: id → files.
-    by_id: Vec<FxHashMap<String, Holders>>,
+    by_id: Vec<IdHolders>,
     /// Per collection, per indexed field: value hash → files.
     by_value: Vec<Vec<FieldValues>>,
-    /// Per file, the hash of each of its `summary.fields` values, so
-    /// staleness checks compare numbers instead of hashing text again.
-    field_hashes: Vec<Box<[u64]>>,
+}
+
+/// Id → files, keyed by a hash of the id so that building it copies no
+/// string. Every list in `by_hash` holds one id (checked while building);
+/// an id whose hash collides with another id's goes to `collided`.
+#[derive(Default)]
+struct IdHolders {
+    by_hash: FxHashMap<u64, Holders>,
+    collided: FxHashMap<String, Holders>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    // Unit tests force collisions to exercise `collided`.
+    #[cfg(test)]
+    if id.starts_with("collide-") {
+        return 0;
+    }
+    let mut hasher = rustc_hash::FxHasher::default();
+    id.hash(&mut hasher);
+    hasher.finish()
 }
 
 pub struct IndexedFile {
@@ -228,24 +253,30 @@ impl Index {
             .map(|f| f.summary.collection + 1)
             .max()
             .unwrap_or(0);
-        // Hashing the values is the part that parallelises per file.
-        let field_hashes: Vec<Box<[u64]>> = files
-            .par_iter()
-            .map(|file| {
-                file.summary
+        // Summaries read back from the cache come without value hashes.
+        let mut files = files;
+        files.par_iter_mut().for_each(|file| {
+            let summary = &mut file.summary;
+            if summary.field_hashes.len() != summary.fields.len() {
+                summary.field_hashes = summary
                     .fields
                     .iter()
                     .map(|(_, v)| hash_str(&v.value))
-                    .collect()
-            })
-            .collect();
+                    .collect();
+            }
+        });
         // The fields each collection indexes, in order of first appearance
-        // (the collection's order: summaries list them that way).
+        // (the collection's order: summaries list them that way). Names are
+        // the collection's shared `Arc`s: comparing pointers is enough but
+        // for summaries read back from the cache.
         let mut fields: Vec<Vec<Arc<str>>> = vec![Vec::new(); collections];
         for file in &files {
             let known = &mut fields[file.summary.collection];
             for (field, _) in &file.summary.fields {
-                if !known.iter().any(|k| **k == **field) {
+                if !known
+                    .iter()
+                    .any(|k| Arc::ptr_eq(k, field) || **k == **field)
+                {
                     known.push(field.clone());
                 }
             }
@@ -253,63 +284,60 @@ impl Index {
         // Sized up front: growing maps of 100,000s of keys rehashes them
         // several times.
         let size = files.len();
-        let (by_id, by_value) = rayon::join(
-            || {
-                (0..collections)
-                    .into_par_iter()
-                    .map(|collection| {
-                        let mut ids: FxHashMap<String, Holders> =
-                            FxHashMap::with_capacity_and_hasher(size, Default::default());
-                        for (i, file) in files.iter().enumerate() {
-                            if file.summary.collection != collection {
-                                continue;
-                            }
-                            if let Some(id) = &file.summary.id {
-                                ids.entry(id.value.clone()).or_default().push(i);
-                            }
-                        }
-                        ids
-                    })
-                    .collect::<Vec<_>>()
-            },
-            || {
-                let tasks: Vec<(usize, Arc<str>)> = fields
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(c, names)| names.iter().map(move |f| (c, f.clone())))
-                    .collect();
-                let mut maps: Vec<(usize, FieldValues)> = tasks
-                    .into_par_iter()
-                    .map(|(collection, field)| {
-                        let mut holders: FxHashMap<u64, Holders> =
-                            FxHashMap::with_capacity_and_hasher(size, Default::default());
-                        for (i, file) in files.iter().enumerate() {
-                            if file.summary.collection != collection {
-                                continue;
-                            }
-                            let summary_fields = file.summary.fields.iter();
-                            for ((f, _), &hash) in summary_fields.zip(field_hashes[i].iter()) {
-                                if **f == *field {
-                                    holders.entry(hash).or_default().push(i);
-                                }
-                            }
-                        }
-                        (collection, FieldValues { field, holders })
-                    })
-                    .collect();
-                let mut by_value: Vec<Vec<FieldValues>> =
-                    (0..collections).map(|_| Vec::new()).collect();
-                for (collection, values) in maps.drain(..) {
-                    by_value[collection].push(values);
+        let files_ref = &files;
+        let by_id = (0..collections).into_par_iter().map(|collection| {
+            let mut ids = IdHolders {
+                by_hash: FxHashMap::with_capacity_and_hasher(size, Default::default()),
+                collided: FxHashMap::default(),
+            };
+            for (i, file) in files_ref.iter().enumerate() {
+                if file.summary.collection != collection {
+                    continue;
                 }
-                by_value
-            },
-        );
+                let Some(id) = &file.summary.id else { continue };
+                let holders = ids.by_hash.entry(id_hash(&id.value)).or_default();
+                let same = holders.first().is_none_or(|&first| {
+                    files_ref[first].summary.id.as_ref().map(|i| &i.value) == Some(&id.value)
+                });
+                if same {
+                    holders.push(i);
+                } else {
+                    ids.collided.entry(id.value.clone()).or_default().push(i);
+                }
+            }
+            ids
+        });
+        let tasks: Vec<(usize, Arc<str>)> = fields
+            .iter()
+            .enumerate()
+            .flat_map(|(c, names)| names.iter().map(move |f| (c, f.clone())))
+            .collect();
+        let values = tasks.into_par_iter().map(|(collection, field)| {
+            let mut holders: FxHashMap<u64, Holders> =
+                FxHashMap::with_capacity_and_hasher(size, Default::default());
+            for (i, file) in files_ref.iter().enumerate() {
+                let summary = &file.summary;
+                if summary.collection != collection {
+                    continue;
+                }
+                for ((f, _), &hash) in summary.fields.iter().zip(&summary.field_hashes) {
+                    if Arc::ptr_eq(f, &field) || **f == *field {
+                        holders.entry(hash).or_default().push(i);
+                    }
+                }
+            }
+            (collection, FieldValues { field, holders })
+        });
+        let (by_id, values): (Vec<IdHolders>, Vec<(usize, FieldValues)>) =
+            rayon::join(|| by_id.collect(), || values.collect());
+        let mut by_value: Vec<Vec<FieldValues>> = (0..collections).map(|_| Vec::new()).collect();
+        for (collection, field_values) in values {
+            by_value[collection].push(field_values);
+        }
         Index {
             files,
             by_id,
             by_value,
-            field_hashes,
         }
     }
 
@@ -326,16 +354,26 @@ impl Index {
         let at = summary.fields.iter().position(|(f, _)| &**f == field)?;
         Some((
             summary.fields[at].1.value.as_str(),
-            self.field_hashes[file][at],
+            *summary.field_hashes.get(at)?,
         ))
     }
 
     /// Files of `collection` whose id is `id`, in path order.
     pub fn holders(&self, collection: usize, id: &str) -> &[usize] {
-        self.by_id
-            .get(collection)
-            .and_then(|ids| ids.get(id))
-            .map_or(&[], SmallVec::as_slice)
+        let Some(ids) = self.by_id.get(collection) else {
+            return &[];
+        };
+        if let Some(holders) = ids.by_hash.get(&id_hash(id)) {
+            if holders.first().and_then(|&f| self.id_of(f)) == Some(id) {
+                return holders;
+            }
+        }
+        ids.collided.get(id).map_or(&[], SmallVec::as_slice)
+    }
+
+    fn id_of(&self, file: usize) -> Option<&str> {
+        let id = self.files.get(file)?.summary.id.as_ref()?;
+        Some(&id.value)
     }
 
     /// Files of `collection` whose `field` has the value hashed as `hash`.
@@ -352,9 +390,9 @@ impl Index {
             .by_id
             .get(collection)
             .into_iter()
-            .flatten()
-            .filter(|(_, files)| files.len() > 1)
-            .map(|(id, files)| (id.as_str(), files.as_slice()))
+            .flat_map(|ids| ids.by_hash.values().chain(ids.collided.values()))
+            .filter(|files| files.len() > 1)
+            .filter_map(|files| Some((self.id_of(files[0])?, files.as_slice())))
             .collect();
         dups.sort_by_key(|(_, files)| files[0]);
         dups.into_iter()
@@ -375,5 +413,40 @@ impl Index {
             .collect();
         dups.sort_by_key(|files| files[0]);
         dups.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(id: &str) -> IndexedFile {
+        IndexedFile {
+            path: Arc::from(Path::new(id)),
+            summary: Summary {
+                id: Some(Located {
+                    value: id.to_string(),
+                    location: Location::default(),
+                }),
+                ..Summary::default()
+            },
+        }
+    }
+
+    #[test]
+    fn ids_whose_hashes_collide_stay_apart() {
+        let index = Index::new(vec![
+            file("collide-a"),
+            file("collide-b"),
+            file("collide-a"),
+            file("7"),
+        ]);
+        assert_eq!(index.holders(0, "collide-a"), &[0, 2]);
+        assert_eq!(index.holders(0, "collide-b"), &[1]);
+        assert_eq!(index.holders(0, "collide-c"), &[] as &[usize]);
+        assert_eq!(index.holders(0, "7"), &[3]);
+        assert_eq!(index.holders(1, "7"), &[] as &[usize]);
+        let dups: Vec<_> = index.duplicate_ids(0).collect();
+        assert_eq!(dups, vec![("collide-a", &[0, 2][..])]);
     }
 }
