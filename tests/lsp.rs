@@ -84,9 +84,15 @@ struct Client {
 
 impl Client {
     fn start(root: &Path) -> Client {
+        Client::start_with(root, &[])
+    }
+
+    /// The server with extra environment variables.
+    fn start_with(root: &Path, env: &[(&str, &str)]) -> Client {
         let mut child = Command::cargo_bin("fmlint")
             .unwrap()
             .arg("server")
+            .envs(env.iter().copied())
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -604,4 +610,41 @@ fn requests_before_initialize_fail_and_exit_without_shutdown_is_code_1() {
     client.notify("exit", Value::Null);
     let status = wait(&mut client.child);
     assert_eq!(status.code(), Some(1));
+}
+
+/// Debug builds honour `FMLINT_DEBUG_PANIC` (src/isolate.rs): a rule that
+/// panics on the document becomes an `internal-error` diagnostic, the other
+/// rules still report, and the session goes on.
+#[cfg(debug_assertions)]
+#[test]
+fn a_panicking_rule_is_a_diagnostic_and_the_session_goes_on() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start_with(&root, &[("FMLINT_DEBUG_PANIC", "invalid-date")]);
+    client.initialize(&root, &["utf-16"]);
+    let pluto = article_path(&root, SUBJECT, "Is Pluto a planet?");
+    let text = broken_rocket();
+    client.open(&uri(&pluto), &text);
+    let found = client.diagnostics(&uri(&pluto), Some(1));
+    assert_eq!(
+        codes(&found),
+        ["internal-error", "seo-title-mismatch"],
+        "{found:#?}"
+    );
+    let internal = &found[0];
+    assert!(
+        internal["message"]
+            .as_str()
+            .unwrap()
+            .contains("rule `invalid-date` panicked"),
+        "{internal}"
+    );
+    // The server still answers, and the next change is judged again.
+    client.change(
+        &uri(&pluto),
+        2,
+        &text.replace("QuickTakes | Wrong", "QuickTakes | Star Gazing"),
+    );
+    let found = client.diagnostics(&uri(&pluto), Some(2));
+    assert_eq!(codes(&found), ["internal-error"], "{found:#?}");
+    assert_eq!(client.stop(), 0);
 }
