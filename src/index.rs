@@ -205,6 +205,9 @@ struct FieldValues {
     holders: FxHashMap<u64, Holders>,
 }
 
+/// Indexes of fewer files than this are built without the worker threads.
+const PARALLEL_FROM: usize = 2048;
+
 /// Every summarised document, with lookups by id and by field value.
 pub struct Index {
     pub files: Vec<IndexedFile>,
@@ -248,6 +251,14 @@ impl Index {
     /// larger than the caches is the cross-file phase's biggest cost, and
     /// the maps are independent.
     pub fn new(files: Vec<IndexedFile>) -> Self {
+        // Small indexes (the language server's neighbourhood of one
+        // document) are built on the calling thread: waking workers costs
+        // more than the work.
+        let parallel = files.len() >= PARALLEL_FROM;
+        Index::build(files, parallel)
+    }
+
+    fn build(files: Vec<IndexedFile>, parallel: bool) -> Self {
         let collections = files
             .iter()
             .map(|f| f.summary.collection + 1)
@@ -255,7 +266,7 @@ impl Index {
             .unwrap_or(0);
         // Summaries read back from the cache come without value hashes.
         let mut files = files;
-        files.par_iter_mut().for_each(|file| {
+        let add_hashes = |file: &mut IndexedFile| {
             let summary = &mut file.summary;
             if summary.field_hashes.len() != summary.fields.len() {
                 summary.field_hashes = summary
@@ -264,7 +275,11 @@ impl Index {
                     .map(|(_, v)| hash_str(&v.value))
                     .collect();
             }
-        });
+        };
+        match parallel {
+            true => files.par_iter_mut().for_each(add_hashes),
+            false => files.iter_mut().for_each(add_hashes),
+        }
         // The fields each collection indexes, in order of first appearance
         // (the collection's order: summaries list them that way). Names are
         // the collection's shared `Arc`s: comparing pointers is enough but
@@ -285,7 +300,7 @@ impl Index {
         // several times.
         let size = files.len();
         let files_ref = &files;
-        let by_id = (0..collections).into_par_iter().map(|collection| {
+        let build_ids = |collection: usize| {
             let mut ids = IdHolders {
                 by_hash: FxHashMap::with_capacity_and_hasher(size, Default::default()),
                 collided: FxHashMap::default(),
@@ -306,13 +321,13 @@ impl Index {
                 }
             }
             ids
-        });
+        };
         let tasks: Vec<(usize, Arc<str>)> = fields
             .iter()
             .enumerate()
             .flat_map(|(c, names)| names.iter().map(move |f| (c, f.clone())))
             .collect();
-        let values = tasks.into_par_iter().map(|(collection, field)| {
+        let build_values = |(collection, field): (usize, Arc<str>)| {
             let mut holders: FxHashMap<u64, Holders> =
                 FxHashMap::with_capacity_and_hasher(size, Default::default());
             for (i, file) in files_ref.iter().enumerate() {
@@ -327,9 +342,17 @@ impl Index {
                 }
             }
             (collection, FieldValues { field, holders })
-        });
-        let (by_id, values): (Vec<IdHolders>, Vec<(usize, FieldValues)>) =
-            rayon::join(|| by_id.collect(), || values.collect());
+        };
+        let (by_id, values): (Vec<IdHolders>, Vec<(usize, FieldValues)>) = match parallel {
+            true => rayon::join(
+                || (0..collections).into_par_iter().map(build_ids).collect(),
+                || tasks.into_par_iter().map(build_values).collect(),
+            ),
+            false => (
+                (0..collections).map(build_ids).collect(),
+                tasks.into_iter().map(build_values).collect(),
+            ),
+        };
         let mut by_value: Vec<Vec<FieldValues>> = (0..collections).map(|_| Vec::new()).collect();
         for (collection, field_values) in values {
             by_value[collection].push(field_values);
@@ -431,6 +454,45 @@ mod tests {
                 ..Summary::default()
             },
         }
+    }
+
+    /// A file of collection `i % 2` with id `i % 1000` and a `url` and
+    /// `title` shared by pairs, with its value hashes left to the index.
+    fn numbered(i: usize) -> IndexedFile {
+        let mut file = file(&(i % 1000).to_string());
+        file.summary.collection = i % 2;
+        let located = |value: String| Located {
+            value,
+            location: Location::default(),
+        };
+        file.summary.fields = vec![
+            (Arc::from("url"), located(format!("/u/{}", i / 2))),
+            (Arc::from("title"), located(format!("T{}", i % 700))),
+        ];
+        file
+    }
+
+    #[test]
+    fn parallel_and_sequential_builds_agree() {
+        let files = || (0..3000).map(numbered).collect::<Vec<_>>();
+        let (a, b) = (Index::build(files(), true), Index::build(files(), false));
+        for collection in 0..3 {
+            let ids_a: Vec<_> = a.duplicate_ids(collection).collect();
+            let ids_b: Vec<_> = b.duplicate_ids(collection).collect();
+            assert_eq!(ids_a, ids_b);
+            for field in ["url", "title", "none"] {
+                let a: Vec<_> = a.duplicate_values(collection, field).collect();
+                let b: Vec<_> = b.duplicate_values(collection, field).collect();
+                assert_eq!(a, b, "{collection} {field}");
+            }
+        }
+        assert_eq!(a.holders(1, "7"), &[7, 1007, 2007]);
+        assert_eq!(b.holders(1, "7"), &[7, 1007, 2007]);
+        let hash = hash_str("/u/3");
+        assert_eq!(a.with_value(1, "url", hash), &[7]);
+        assert_eq!(b.with_value(0, "url", hash), &[6]);
+        assert_eq!(a.field_value(6, "title"), Some(("T6", hash_str("T6"))));
+        assert!(a.duplicate_values(0, "title").count() > 0);
     }
 
     #[test]
