@@ -81,6 +81,22 @@ pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, Panic> {
     })
 }
 
+/// Runs one rule's check on `path` (`kind` is "rule" or "cross-file
+/// rule"): a panic comes back as the message of its internal error. The one
+/// place rules are isolated, and where debug builds can make them panic.
+pub fn run_rule(
+    kind: &str,
+    name: &str,
+    path: &std::path::Path,
+    check: impl FnOnce(),
+) -> Result<(), String> {
+    catching(|| {
+        debug_panic(name, path);
+        check()
+    })
+    .map_err(|panic| report_request(&format!("{kind} `{name}`"), &panic))
+}
+
 /// The message of an `internal-error` finding or run error.
 pub fn report_request(what: &str, panic: &Panic) -> String {
     format!(
@@ -94,7 +110,7 @@ pub fn report_request(what: &str, panic: &Panic) -> String {
 /// it has a `:PATH` part, `path` contains it). Lets tests exercise
 /// [`catching`] through the real binary.
 #[cfg(debug_assertions)]
-pub fn debug_panic(rule: &str, path: &std::path::Path) {
+fn debug_panic(rule: &str, path: &std::path::Path) {
     use std::sync::OnceLock;
     static TARGET: OnceLock<Option<(String, Option<String>)>> = OnceLock::new();
     let target = TARGET.get_or_init(|| {
@@ -116,7 +132,7 @@ pub fn debug_panic(rule: &str, path: &std::path::Path) {
 
 #[cfg(not(debug_assertions))]
 #[inline(always)]
-pub fn debug_panic(_rule: &str, _path: &std::path::Path) {}
+fn debug_panic(_rule: &str, _path: &std::path::Path) {}
 
 #[cfg(test)]
 mod tests {

@@ -414,13 +414,8 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
                         severity,
                         &mut out,
                     );
-                    isolate::catching(|| {
-                        isolate::debug_panic(rule.meta().name, &root);
+                    isolate::run_rule("cross-file rule", rule.meta().name, &root, || {
                         rule.check_corpus(&mut cx)
-                    })
-                    .map_err(|panic| {
-                        let what = format!("cross-file rule `{}`", rule.meta().name);
-                        isolate::report_request(&what, &panic)
                     })?;
                     Ok(out)
                 })
@@ -788,10 +783,11 @@ fn lint_document(
         .unwrap_or_else(|panic| {
             let message = isolate::report_request("reading the file", &panic);
             Document {
+                // At offset 0: no need to index the text's lines.
                 diagnostics: vec![internal_error(
                     Span::empty(0),
                     message.clone(),
-                    &LineIndex::new(text),
+                    &LineIndex::new(""),
                 )],
                 failure: Some(message),
                 ..Document::default()
@@ -951,15 +947,12 @@ fn lint_document_guarded(
             if rule.meta().stage == Stage::File {
                 cx.set_rule(rule.meta(), severity);
                 let before = cx.findings();
-                let outcome = isolate::catching(|| {
-                    isolate::debug_panic(rule.meta().name, path);
-                    rule.check_file(&mut cx)
-                });
-                if let Err(panic) = outcome {
+                let outcome =
+                    isolate::run_rule("rule", rule.meta().name, path, || rule.check_file(&mut cx));
+                if let Err(message) = outcome {
                     // Half a rule's findings are worse than none.
                     cx.take_back(before);
-                    let what = format!("rule `{}`", rule.meta().name);
-                    panics.push(isolate::report_request(&what, &panic));
+                    panics.push(message);
                 }
             }
         }

@@ -433,14 +433,12 @@ impl Workspace {
             let before = found.len();
             let mut cx =
                 CorpusContext::new(&index, &self.settings, rule.meta(), severity, &mut found);
-            let outcome = crate::isolate::catching(|| {
-                crate::isolate::debug_panic(rule.meta().name, path);
-                rule.check_corpus(&mut cx)
-            });
-            if let Err(panic) = outcome {
+            let outcome =
+                crate::isolate::run_rule("cross-file rule", rule.meta().name, path, || {
+                    rule.check_corpus(&mut cx)
+                });
+            if let Err(message) = outcome {
                 found.truncate(before);
-                let what = format!("cross-file rule `{}`", rule.meta().name);
-                let message = crate::isolate::report_request(&what, &panic);
                 found.push((
                     own,
                     crate::lint::internal_error(Span::empty(0), message, &LineIndex::new("")),
