@@ -75,6 +75,18 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Fills [`Summary::field_hashes`] unless it is already in step with
+    /// `fields`.
+    pub fn hash_fields(&mut self) {
+        if self.field_hashes.len() != self.fields.len() {
+            self.field_hashes = self
+                .fields
+                .iter()
+                .map(|(_, v)| hash_str(&v.value))
+                .collect();
+        }
+    }
+
     pub fn field(&self, name: &str) -> Option<&Located<String>> {
         self.fields
             .iter()
@@ -182,15 +194,16 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
             });
         }
     }
-    let field_hashes = fields.iter().map(|(_, v)| hash_str(&v.value)).collect();
-    Summary {
+    let mut summary = Summary {
         collection: collection.index,
         overrides: Vec::new(),
         id,
         fields,
-        field_hashes,
+        field_hashes: Vec::new(),
         refs,
-    }
+    };
+    summary.hash_fields();
+    summary
 }
 
 /// The files that hold an id or value: nearly always one, kept inline (no
@@ -224,6 +237,13 @@ pub struct Index {
 struct IdHolders {
     by_hash: FxHashMap<u64, Holders>,
     collided: FxHashMap<String, Holders>,
+}
+
+/// Field names are the collection's shared `Arc`s, so comparing pointers
+/// nearly always settles it; summaries read back from the cache have their
+/// own copies.
+fn same_name(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -266,32 +286,18 @@ impl Index {
             .unwrap_or(0);
         // Summaries read back from the cache come without value hashes.
         let mut files = files;
-        let add_hashes = |file: &mut IndexedFile| {
-            let summary = &mut file.summary;
-            if summary.field_hashes.len() != summary.fields.len() {
-                summary.field_hashes = summary
-                    .fields
-                    .iter()
-                    .map(|(_, v)| hash_str(&v.value))
-                    .collect();
-            }
-        };
+        let add_hashes = |file: &mut IndexedFile| file.summary.hash_fields();
         match parallel {
             true => files.par_iter_mut().for_each(add_hashes),
             false => files.iter_mut().for_each(add_hashes),
         }
         // The fields each collection indexes, in order of first appearance
-        // (the collection's order: summaries list them that way). Names are
-        // the collection's shared `Arc`s: comparing pointers is enough but
-        // for summaries read back from the cache.
+        // (the collection's order: summaries list them that way).
         let mut fields: Vec<Vec<Arc<str>>> = vec![Vec::new(); collections];
         for file in &files {
             let known = &mut fields[file.summary.collection];
             for (field, _) in &file.summary.fields {
-                if !known
-                    .iter()
-                    .any(|k| Arc::ptr_eq(k, field) || **k == **field)
-                {
+                if !known.iter().any(|k| same_name(k, field)) {
                     known.push(field.clone());
                 }
             }
@@ -336,7 +342,7 @@ impl Index {
                     continue;
                 }
                 for ((f, _), &hash) in summary.fields.iter().zip(&summary.field_hashes) {
-                    if Arc::ptr_eq(f, &field) || **f == *field {
+                    if same_name(f, &field) {
                         holders.entry(hash).or_default().push(i);
                     }
                 }
