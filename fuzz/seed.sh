@@ -18,7 +18,7 @@ seed() { # seed TARGET FILE...
 }
 
 mapfile -t md < <(find fixtures tests/fixtures -type f -name '*.md' 2>/dev/null | sort)
-mapfile -t toml < <(find fixtures tests/fixtures schemas examples -type f -name '*.toml' 2>/dev/null | sort)
+mapfile -t toml < <(find fixtures tests/fixtures schemas -type f -name '*.toml' 2>/dev/null | sort)
 
 seed split_parse "${md[@]}"
 seed lint_text "${md[@]}"

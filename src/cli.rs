@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::{Choice, Loaded};
 use crate::report::Format;
-use crate::settings::Settings;
+use fmlint_engine::config::{Choice, Loaded};
+use fmlint_linter::settings::Settings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,7 +67,7 @@ pub struct CleanArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Where to write the config.
-    #[arg(default_value = crate::config::FILE_NAME)]
+    #[arg(default_value = fmlint_engine::config::FILE_NAME)]
     pub path: PathBuf,
 
     /// Replace an existing file.

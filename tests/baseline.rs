@@ -9,10 +9,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cli_support::{check, corpus, edit, read, summary, unix_paths};
-use fmlint::baseline::{value_hash, Baseline};
-use fmlint::diagnostic::{Diagnostic, Span};
-use fmlint::lint::{CheckResult, FileReport};
-use fmlint::settings::RuleSet;
+use fmlint_engine::baseline::Baseline;
+use fmlint_engine::check::{CheckResult, FileReport};
+use fmlint_linter::diagnostic::{Diagnostic, Span};
+use fmlint_linter::hash::value_hash;
+use fmlint_linter::settings::RuleSet;
 
 const CORPUS: &str = "formats";
 const PULSAR: &str = "content/learn/astronomy/what-is-a-pulsar.md";
@@ -219,7 +220,10 @@ fn identical_keys_count() {
         }
     };
     let path = dir.path().join("baseline.json");
-    assert_eq!(fmlint::baseline::write(&path, &result(2)).unwrap(), 2);
+    assert_eq!(
+        fmlint_engine::baseline::write(&path, &result(2)).unwrap(),
+        2
+    );
     let baseline = Baseline::load(&path).unwrap();
     let mut three = result(3);
     let outcome = baseline.apply(&mut three, &RuleSet::defaults()).unwrap();

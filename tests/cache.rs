@@ -10,8 +10,8 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-use fmlint::lint::{check_with, Options, Target};
-use fmlint::settings::Settings;
+use fmlint_engine::check::{check_with, Options, Target};
+use fmlint_linter::settings::Settings;
 use qt::{article, chunks, fmlint, path_of, related, ring, title, write, SUBJECT};
 
 /// A ring of articles with defects of every stage: a stale entry, a
@@ -59,22 +59,22 @@ fn outputs(root: &Path, extra: &[&str]) -> Vec<String> {
 }
 
 fn settings() -> Settings {
-    Settings::quicktakes().unwrap()
+    fmlint_engine::config::quicktakes().unwrap()
 }
 
 /// A library run with the cache at the default place.
-fn cached_check(root: &Path, paths: &[&str]) -> fmlint::lint::CheckResult {
+fn cached_check(root: &Path, paths: &[&str]) -> fmlint_engine::check::CheckResult {
     let target = Target {
         paths: paths.iter().map(|p| root.join(p)).collect(),
         corpus_root: Some(root.to_path_buf()),
         threads: 2,
-        cache: Some(fmlint::cache::Config::default()),
+        cache: Some(fmlint_engine::cache::Config::default()),
         ..Default::default()
     };
     check_with(&target, &settings(), Options::default()).unwrap()
 }
 
-fn concise(result: &fmlint::lint::CheckResult) -> String {
+fn concise(result: &fmlint_engine::check::CheckResult) -> String {
     let mut out = Vec::new();
     fmlint::report::write(
         fmlint::report::Format::Concise,
@@ -148,7 +148,7 @@ fn unchanged_files_are_not_parsed_again() {
 fn walk(root: &Path) -> Vec<std::path::PathBuf> {
     let dir = root
         .join("content/learn")
-        .join(fmlint::slug::quicktakes(SUBJECT));
+        .join(fmlint_linter::slug::quicktakes(SUBJECT));
     fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -32,9 +32,9 @@ fn write_article(
 ) -> std::path::PathBuf {
     let dir = root
         .join("content/learn")
-        .join(fmlint::slug::quicktakes(subject));
+        .join(fmlint_linter::slug::quicktakes(subject));
     fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("{}.md", fmlint::slug::quicktakes(title)));
+    let path = dir.join(format!("{}.md", fmlint_linter::slug::quicktakes(title)));
     fs::write(&path, article(id, subject, title, extra)).unwrap();
     path
 }
@@ -334,7 +334,7 @@ fn rules_and_rule_docs() {
         .stdout
         .clone();
     let listing = String::from_utf8(listing).unwrap();
-    for rule in fmlint::rules::RULES {
+    for rule in fmlint_linter::rules::RULES {
         assert!(
             listing.contains(rule.meta().name),
             "{} missing from `fmlint rules`",

@@ -212,7 +212,7 @@ fn init_output_gives_byte_identical_results() {
     assert_eq!(init.code, 0, "{}", init.stderr);
     assert_eq!(
         fs::read_to_string(root.join("fmlint.toml")).unwrap(),
-        fmlint::preset::QUICKTAKES_TOML
+        fmlint_engine::config::QUICKTAKES_TOML
     );
     for (format, before) in formats.iter().zip(&without) {
         let after = run(&root, &["check", "--format", format, "--quiet"]);
@@ -439,7 +439,7 @@ fn all_mistakes_are_reported_at_once() {
 
 #[test]
 fn the_json_schema_is_generated_from_the_config_types() {
-    let generated = fmlint::config::json_schema();
+    let generated = fmlint_engine::config::json_schema();
     let path = Path::new("schemas/fmlint.schema.json");
     let stored = fs::read_to_string(path).unwrap_or_default();
     if stored != generated {
@@ -460,7 +460,8 @@ fn the_json_schema_is_generated_from_the_config_types() {
 /// JSON Schema as well as fmlint's own validation.
 #[test]
 fn shipped_configs_satisfy_the_json_schema() {
-    let schema: serde_json::Value = serde_json::from_str(&fmlint::config::json_schema()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&fmlint_engine::config::json_schema()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let mut configs = vec![
         PathBuf::from("schemas/quicktakes.fmlint.toml"),
@@ -486,7 +487,7 @@ fn shipped_configs_satisfy_the_json_schema() {
             .map(|e| e.to_string())
             .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", path.display());
-        let loaded = fmlint::config::Loaded::read(&path).unwrap();
+        let loaded = fmlint_engine::config::Loaded::read(&path).unwrap();
         loaded
             .compile(&[], &[])
             .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
@@ -544,10 +545,11 @@ fn completions_and_man_page_come_from_the_cli() {
 /// The language server takes a corpus's settings from its nearest config.
 #[test]
 fn the_server_reads_the_corpus_config() {
-    let blog = fmlint::config::settings_for_root(Path::new("fixtures/blog/content")).unwrap();
+    let blog =
+        fmlint_engine::config::settings_for_root(Path::new("fixtures/blog/content")).unwrap();
     let names: Vec<&str> = blog.collections.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["posts", "authors"]);
     let dir = tempfile::tempdir().unwrap();
-    let builtin = fmlint::config::settings_for_root(dir.path()).unwrap();
+    let builtin = fmlint_engine::config::settings_for_root(dir.path()).unwrap();
     assert_eq!(builtin.collections[0].name, "articles");
 }

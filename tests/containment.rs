@@ -256,7 +256,7 @@ fn a_symlinked_schema_file_leading_out_is_refused() {
 /// error, a `#/$defs` one works.
 #[test]
 fn compiled_schemas_resolve_no_external_ref() {
-    use fmlint::schema::CompiledSchema;
+    use fmlint_linter::schema::CompiledSchema;
     let error = CompiledSchema::compile("t", r#"{"$ref": "other.json"}"#)
         .err()
         .expect("an external `$ref` is refused");
@@ -342,7 +342,7 @@ fn a_named_symlink_in_no_project_stands_for_its_target() {
     let dir = tempfile::tempdir().expect("temp dir");
     let home = dir.path().join("home");
     fs::create_dir_all(&home).expect("create dir");
-    if fmlint::lint::marked_root(&home).is_some() {
+    if fmlint_engine::root::marked_root(&home).is_some() {
         // The temporary directory is inside a project: nothing to test.
         return;
     }

@@ -1,13 +1,13 @@
-//! The fast YAML scanner (`frontmatter::parse_fast`) against saphyr-parser
-//! (`frontmatter::parse_saphyr`): whenever the fast scanner accepts a
+//! The fast YAML scanner (`fmlint_syntax::parse_fast`) against saphyr-parser
+//! (`fmlint_syntax::parse_saphyr`): whenever the fast scanner accepts a
 //! header, the parse (tree, every span, value and style, duplicate keys)
 //! must be exactly saphyr's. Checked on every fixture, on generated headers
 //! in and around the scanner's subset, and on hand-picked edge cases.
 
 use std::path::{Path, PathBuf};
 
-use fmlint::diagnostic::Span;
-use fmlint::frontmatter::{self, parse_fast, parse_saphyr};
+use fmlint_linter::diagnostic::Span;
+use fmlint_syntax::{self, parse_fast, parse_saphyr};
 use proptest::prelude::*;
 
 /// Compares both front-ends on `text[yaml]`; whether the fast one accepted.
@@ -55,7 +55,7 @@ fn fixtures_parse_the_same_and_mostly_take_the_fast_path() {
     let (mut quicktakes, mut quicktakes_fast, mut fast) = (0, 0, 0);
     for path in &files {
         let text = std::fs::read_to_string(path).expect("UTF-8 fixture");
-        let Ok(header) = frontmatter::split(&text) else {
+        let Ok(header) = fmlint_syntax::split(&text) else {
             continue;
         };
         let accepted = agree(&text, header.yaml);

@@ -6,9 +6,8 @@
 use std::fs;
 use std::path::Path;
 
-use fmlint::fix::{fix, Level};
-use fmlint::lint::Target;
-use fmlint::settings::Settings;
+use fmlint_engine::check::Target;
+use fmlint_engine::fix::{fix, Level};
 use proptest::prelude::*;
 
 const SUBJECTS: &[&str] = &["Star Gazing", "Tide Pools", "Ice & Snow"];
@@ -28,10 +27,10 @@ fn title(i: usize) -> String {
 }
 
 fn url(subject: usize, i: usize) -> String {
-    let s = fmlint::slug::quicktakes(SUBJECTS[subject]);
+    let s = fmlint_linter::slug::quicktakes(SUBJECTS[subject]);
     format!(
         "/learn/{s}/questions/{}",
-        fmlint::slug::quicktakes(&title(i))
+        fmlint_linter::slug::quicktakes(&title(i))
     )
 }
 
@@ -47,7 +46,7 @@ fn render(i: usize, a: &Article, all: &[Article]) -> String {
 date_format: MMM DD, YYYY\npost_on_text: Posted on\nseo:\n  title: {seo}\n  page_description: >-\n    About.\n  page_keywords: >-\n    k\n\
 author: QuickTakes\nquestion: >-\n    {t}\nanswer: >-\n    An answer.\nsubject: {subject}\nfile_name: {slug}.md\nurl: {url}\nscore: -1.0\n",
         t = title(i),
-        slug = fmlint::slug::quicktakes(&title(i)),
+        slug = fmlint_linter::slug::quicktakes(&title(i)),
         url = url(a.subject, i),
     );
     for (n, &(target, stale_title, stale_subject)) in a.refs.iter().enumerate() {
@@ -103,9 +102,9 @@ fn write(root: &Path, articles: &[Article]) -> Vec<(std::path::PathBuf, String)>
         .map(|(i, a)| {
             let dir = root
                 .join("content/learn")
-                .join(fmlint::slug::quicktakes(SUBJECTS[a.subject]));
+                .join(fmlint_linter::slug::quicktakes(SUBJECTS[a.subject]));
             fs::create_dir_all(&dir).unwrap();
-            let path = dir.join(format!("{}.md", fmlint::slug::quicktakes(&title(i))));
+            let path = dir.join(format!("{}.md", fmlint_linter::slug::quicktakes(&title(i))));
             let text = render(i, a, articles);
             fs::write(&path, &text).unwrap();
             (path, text)
@@ -120,7 +119,7 @@ proptest! {
     fn safe_fixes_converge_and_touch_only_their_fields(articles in prop::collection::vec(article(), 2..12)) {
         let dir = tempfile::tempdir().unwrap();
         let before = write(dir.path(), &articles);
-        let settings = Settings::quicktakes().unwrap();
+        let settings = fmlint_engine::config::quicktakes().unwrap();
         let target = || Target {
             paths: vec![dir.path().to_path_buf()],
             corpus_root: Some(dir.path().to_path_buf()),

@@ -11,11 +11,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use cli_support::{check, corpus, edit, summary, unix_paths};
-use fmlint::diagnostic::{
+use fmlint::report::{self, Format, FullOptions};
+use fmlint_engine::check::{CheckResult, FileReport};
+use fmlint_linter::diagnostic::{
     Applicability, Diagnostic, Edit, Fix, LineCol, Location, Related, Severity, Span,
 };
-use fmlint::lint::{CheckResult, FileReport};
-use fmlint::report::{self, Format, FullOptions};
 use serde_json::Value;
 
 const CORPUS: &str = "formats";
@@ -238,7 +238,7 @@ fn sarif_is_valid_against_the_official_schema() {
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(
         rules.len(),
-        fmlint::rules::RULES.len(),
+        fmlint_linter::rules::RULES.len(),
         "every rule is described"
     );
     for rule in rules {
@@ -372,7 +372,7 @@ fn result_with_fix() -> CheckResult {
             path: Arc::from(Path::new("content/a.md")),
             diagnostics: vec![diagnostic],
             source: None,
-            value_hashes: vec![fmlint::baseline::value_hash(b"A")],
+            value_hashes: vec![fmlint_linter::hash::value_hash(b"A")],
             content_hash: None,
         }],
         ..CheckResult::default()

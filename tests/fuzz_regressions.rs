@@ -14,15 +14,15 @@ fn fuzz_regressions_do_not_panic() {
         if name.starts_with("config-") {
             // Regression: a `dates` pattern with a time field made
             // `dates::check_date` panic inside chrono's formatter.
-            let loaded = fmlint::config::Loaded::read(&path).expect("parses as TOML");
+            let loaded = fmlint_engine::config::Loaded::read(&path).expect("parses as TOML");
             assert!(loaded.compile(&[], &[]).is_err(), "{name}: accepted");
             seen += 1;
         } else if name.starts_with("lint_text-") || name.starts_with("split_parse-") {
             let bytes = std::fs::read(&path).unwrap();
             let text = String::from_utf8_lossy(&bytes);
-            let settings = fmlint::settings::Settings::quicktakes().unwrap();
+            let settings = fmlint_engine::config::quicktakes().unwrap();
             let md = Path::new("content/learn/star-gazing/what-is-a-comet.md");
-            let _ = fmlint::lint::lint_text(md, &text, &settings, true, true);
+            let _ = fmlint_linter::lint::lint_text(md, &text, &settings, true, true);
             seen += 1;
         }
     }

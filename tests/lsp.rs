@@ -29,8 +29,8 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 fn article_path(root: &Path, subject: &str, title: &str) -> PathBuf {
     root.join("content/learn")
-        .join(fmlint::slug::quicktakes(subject))
-        .join(format!("{}.md", fmlint::slug::quicktakes(title)))
+        .join(fmlint_linter::slug::quicktakes(subject))
+        .join(format!("{}.md", fmlint_linter::slug::quicktakes(title)))
 }
 
 fn write(path: &Path, text: &str) {
@@ -612,7 +612,7 @@ fn requests_before_initialize_fail_and_exit_without_shutdown_is_code_1() {
     assert_eq!(status.code(), Some(1));
 }
 
-/// Debug builds honour `FMLINT_DEBUG_PANIC` (src/isolate.rs): a rule that
+/// Debug builds honour `FMLINT_DEBUG_PANIC` (crates/fmlint_linter/src/isolate.rs): a rule that
 /// panics on the document becomes an `internal-error` diagnostic, the other
 /// rules still report, and the session goes on.
 #[cfg(debug_assertions)]

@@ -1,5 +1,5 @@
 //! Panic isolation through the real binary: a rule made to panic (debug
-//! builds honour `FMLINT_DEBUG_PANIC=RULE[:PATH]`, see `src/isolate.rs`)
+//! builds honour `FMLINT_DEBUG_PANIC=RULE[:PATH]`, see `crates/fmlint_linter/src/isolate.rs`)
 //! costs that rule's findings on that file only. The file gets an
 //! `internal-error` finding naming the rule, every other file and rule is
 //! still checked, and the exit code is 2.

@@ -32,8 +32,8 @@ const NEBULA: &str = "What is a nebula?";
 fn path_of(title: &str) -> String {
     format!(
         "content/learn/{}/{}.md",
-        fmlint::slug::quicktakes(SUBJECT),
-        fmlint::slug::quicktakes(title)
+        fmlint_linter::slug::quicktakes(SUBJECT),
+        fmlint_linter::slug::quicktakes(title)
     )
 }
 

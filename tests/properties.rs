@@ -1,22 +1,22 @@
-//! Property tests of the per-file lint path (`fmlint::lint::lint_text`):
+//! Property tests of the per-file lint path (`fmlint_linter::lint::lint_text`):
 //! for YAML-ish headers from a small grammar (keys, plain and quoted
 //! scalars, `>-` blocks, flow maps, anchors, non-ASCII text and emoji, CRLF,
 //! tabs, BOM) and for arbitrary text, linting never panics, every span lies
 //! within the text on character boundaries (fix edits too), and each
 //! finding's line/column agree with its byte offsets, recomputed here
-//! independently of `fmlint::lines`.
+//! independently of `fmlint_syntax::lines`.
 
 use std::path::Path;
 use std::sync::OnceLock;
 
-use fmlint::diagnostic::{Diagnostic, LineCol, Span};
-use fmlint::lint::lint_text;
-use fmlint::settings::Settings;
+use fmlint_linter::diagnostic::{Diagnostic, LineCol, Span};
+use fmlint_linter::lint::lint_text;
+use fmlint_linter::settings::Settings;
 use proptest::prelude::*;
 
 fn settings() -> &'static Settings {
     static SETTINGS: OnceLock<Settings> = OnceLock::new();
-    SETTINGS.get_or_init(|| Settings::quicktakes().expect("built-in settings"))
+    SETTINGS.get_or_init(|| fmlint_engine::config::quicktakes().expect("built-in settings"))
 }
 
 /// The line and column of `offset` by the definition: 1 + newlines before

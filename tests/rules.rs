@@ -8,7 +8,7 @@ mod common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use fmlint::rules::RULES;
+use fmlint_linter::rules::RULES;
 
 /// Rules no file can trigger on purpose: `internal-error` reports a panic
 /// inside fmlint (tests/panic_isolation.rs provokes one in debug builds).
@@ -128,7 +128,7 @@ fn readme_rule_table_is_generated_from_the_registry() {
         .expect("rules:start marker")
         + "<!-- rules:start -->\n".len();
     let end = readme.find("<!-- rules:end -->").expect("rules:end marker");
-    let expected = fmlint::rules::markdown_table();
+    let expected = fmlint_linter::rules::markdown_table();
     if readme[start..end] != expected {
         if std::env::var_os("FMLINT_UPDATE_README").is_some() {
             let updated = format!("{}{}{}", &readme[..start], expected, &readme[end..]);

@@ -4,7 +4,7 @@
 
 mod common;
 
-fn only_finding(file: &str) -> (fmlint::diagnostic::Diagnostic, Vec<u8>) {
+fn only_finding(file: &str) -> (fmlint_linter::diagnostic::Diagnostic, Vec<u8>) {
     let path = common::fixtures().join("spans").join(file);
     let result = common::lint_only(&path, &["invalid-date"]);
     let found: Vec<_> = result

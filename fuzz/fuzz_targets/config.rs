@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use fmlint::config::{ConfigError, Loaded};
-use fmlint::lint::lint_text;
+use fmlint_engine::config::{ConfigError, Loaded};
+use fmlint_linter::lint::lint_text;
 use libfuzzer_sys::fuzz_target;
 
 /// The config file, in a private directory made once per process: relative

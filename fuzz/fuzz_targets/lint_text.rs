@@ -7,14 +7,14 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use fmlint::diagnostic::{LineCol, Span};
-use fmlint::lint::lint_text;
-use fmlint::settings::Settings;
+use fmlint_linter::diagnostic::{LineCol, Span};
+use fmlint_linter::lint::lint_text;
+use fmlint_linter::settings::Settings;
 use libfuzzer_sys::fuzz_target;
 
 fn settings() -> &'static Settings {
     static SETTINGS: OnceLock<Settings> = OnceLock::new();
-    SETTINGS.get_or_init(|| Settings::quicktakes().expect("built-in settings"))
+    SETTINGS.get_or_init(|| fmlint_engine::config::quicktakes().expect("built-in settings"))
 }
 
 fn check(text: &str, span: Span, what: &str) {

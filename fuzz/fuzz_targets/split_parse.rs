@@ -3,8 +3,8 @@
 //! whenever the fast scanner accepts a header its parse is saphyr's.
 #![no_main]
 
-use fmlint::diagnostic::Span;
-use fmlint::frontmatter::{self, Node, Problem, Value};
+use fmlint_linter::diagnostic::Span;
+use fmlint_syntax::{self, Node, Problem, Value};
 use libfuzzer_sys::fuzz_target;
 
 fn check(text: &str, span: Span) {
@@ -40,14 +40,14 @@ fuzz_target!(|data: &[u8]| {
     // the fuzzer mostly produces valid UTF-8 anyway once it finds `---`.
     let text = String::from_utf8_lossy(data);
     let text: &str = &text;
-    match frontmatter::split(text) {
+    match fmlint_syntax::split(text) {
         Ok(header) => {
             check(text, header.open);
             check(text, header.yaml);
             check(text, header.close);
-            let parsed = frontmatter::parse(text, header.yaml);
-            if let Some(fast) = frontmatter::parse_fast(text, header.yaml) {
-                let saphyr = frontmatter::parse_saphyr(text, header.yaml);
+            let parsed = fmlint_syntax::parse(text, header.yaml);
+            if let Some(fast) = fmlint_syntax::parse_fast(text, header.yaml) {
+                let saphyr = fmlint_syntax::parse_saphyr(text, header.yaml);
                 // Debug, not PartialEq: `.nan` equals nothing.
                 assert_eq!(
                     format!("{fast:?}"),
@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
                 walk(text, root, &mut 1_000_000);
             }
         }
-        Err(frontmatter::SplitError::Missing(span) | frontmatter::SplitError::Unclosed(span)) => {
+        Err(fmlint_syntax::SplitError::Missing(span) | fmlint_syntax::SplitError::Unclosed(span)) => {
             check(text, span)
         }
     }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use crate::lint::CheckResult;
+use fmlint_engine::check::CheckResult;
 
 pub fn write(result: &CheckResult, out: &mut dyn Write) -> io::Result<()> {
     for file in &result.files {

@@ -19,8 +19,8 @@ use miette::{
 };
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::lint::{CheckResult, FileReport};
+use fmlint_engine::check::{CheckResult, FileReport};
+use fmlint_linter::diagnostic::{Diagnostic, Location, Severity};
 
 pub struct FullOptions {
     pub color: bool,

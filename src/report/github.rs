@@ -10,9 +10,9 @@
 
 use std::io::{self, Write};
 
-use super::slash_path;
-use crate::diagnostic::Severity;
-use crate::lint::CheckResult;
+use super::shared::slash_path;
+use fmlint_engine::check::CheckResult;
+use fmlint_linter::diagnostic::Severity;
 
 pub fn write(result: &CheckResult, out: &mut dyn Write) -> io::Result<()> {
     for file in &result.files {

@@ -6,9 +6,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{fingerprints, slash_path};
-use crate::diagnostic::Severity;
-use crate::lint::CheckResult;
+use super::shared::{fingerprints, slash_path};
+use fmlint_engine::check::CheckResult;
+use fmlint_linter::diagnostic::Severity;
 
 #[derive(Serialize)]
 struct Issue<'a> {

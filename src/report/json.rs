@@ -6,9 +6,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::slash_path;
-use crate::diagnostic::{Applicability, Diagnostic, Location};
-use crate::lint::CheckResult;
+use super::shared::slash_path;
+use fmlint_engine::check::CheckResult;
+use fmlint_linter::diagnostic::{Applicability, Diagnostic, Location};
 
 #[derive(Serialize)]
 struct Finding<'a> {

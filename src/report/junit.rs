@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::slash_path;
-use crate::lint::CheckResult;
+use super::shared::slash_path;
+use fmlint_engine::check::CheckResult;
 
 pub fn write(result: &CheckResult, out: &mut dyn Write) -> io::Result<()> {
     let tests = result.files.len();

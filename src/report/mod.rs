@@ -5,13 +5,10 @@
 //! `full`, which shows snippets. Machine formats write paths with `/`
 //! separators on every platform.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::Path;
 
-use crate::baseline;
-use crate::diagnostic::Severity;
-use crate::lint::{CheckResult, FileReport};
+use fmlint_engine::check::CheckResult;
+use fmlint_linter::diagnostic::Severity;
 
 mod concise;
 mod full;
@@ -20,6 +17,7 @@ mod gitlab;
 mod json;
 mod junit;
 mod sarif;
+mod shared;
 
 pub use full::FullOptions;
 pub use github::{escape_data, escape_property};
@@ -60,36 +58,6 @@ pub fn write(
         Format::Junit => junit::write(result, out),
         Format::Gitlab => gitlab::write(result, out),
     }
-}
-
-/// A shown path with `/` separators, as machine formats want it.
-pub(crate) fn slash_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '/' {
-        text.into_owned()
-    } else {
-        text.replace(std::path::MAIN_SEPARATOR, "/")
-    }
-}
-
-/// A fingerprint per finding of `file`, stable across line moves (see
-/// [`baseline::fingerprint`]); repeats of one key get distinct ones.
-pub(crate) fn fingerprints(path: &str, file: &FileReport) -> Vec<String> {
-    let mut seen: HashMap<(&str, Option<&str>, u64), usize> = HashMap::new();
-    file.diagnostics
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let value = file
-                .value_hashes
-                .get(i)
-                .copied()
-                .unwrap_or_else(|| baseline::value_hash(d.message.as_bytes()));
-            let occurrence = seen.entry((d.rule, d.field.as_deref(), value)).or_default();
-            *occurrence += 1;
-            baseline::fingerprint(path, d, value, *occurrence - 1)
-        })
-        .collect()
 }
 
 /// Counts of findings by severity.

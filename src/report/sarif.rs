@@ -11,10 +11,11 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{fingerprints, slash_path};
-use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::lint::CheckResult;
-use crate::rules::{RuleMeta, RULES};
+use super::shared::{fingerprints, slash_path};
+use fmlint_engine::check::CheckResult;
+use fmlint_linter::diagnostic::{Diagnostic, Location, Severity};
+use fmlint_linter::rule::RuleMeta;
+use fmlint_linter::rules::RULES;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 /// The key of our fingerprint in `partialFingerprints`; bump the version if

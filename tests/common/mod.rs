@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use fmlint::lint::{check, CheckResult, Target};
 use fmlint::report::{self, Format, FullOptions};
-use fmlint::settings::{RuleSet, Settings};
+use fmlint_engine::check::{check, CheckResult, Target};
+use fmlint_linter::settings::RuleSet;
 
 /// Lints `path` as a corpus of its own with only `rules` enabled: with the
 /// built-in settings, or the `fmlint.toml` of a case directory that has
@@ -14,11 +14,11 @@ pub fn lint_only(path: &Path, rules: &[&str]) -> CheckResult {
     let names: Vec<String> = rules.iter().map(|r| r.to_string()).collect();
     let config = path.join("fmlint.toml");
     let settings = if config.is_file() {
-        fmlint::config::Loaded::read(&config)
+        fmlint_engine::config::Loaded::read(&config)
             .and_then(|c| c.compile(&names, &[]))
             .expect("the case's config compiles")
     } else {
-        let mut settings = Settings::quicktakes().expect("built-in settings");
+        let mut settings = fmlint_engine::config::quicktakes().expect("built-in settings");
         settings.rules = RuleSet::defaults()
             .select(&names, &[])
             .expect("known rules");

@@ -13,8 +13,8 @@ pub const SUBJECT: &str = "Star Gazing";
 
 /// A clean article; `extra` is appended to the header (related entries).
 pub fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
-    let subject_slug = fmlint::slug::quicktakes(subject);
-    let slug = fmlint::slug::quicktakes(title);
+    let subject_slug = fmlint_linter::slug::quicktakes(subject);
+    let slug = fmlint_linter::slug::quicktakes(title);
     let lines = [
         "---".to_string(),
         "_schema: default".into(),
@@ -41,8 +41,8 @@ pub fn article(id: i64, subject: &str, title: &str, extra: &str) -> String {
 pub fn related(n: u32, id: i64, subject: &str, title: &str) -> String {
     format!(
         "related_article{n}:\n    id: {id}\n    title: >-\n        {title}\n    subject: {subject}\n    url: /learn/{}/questions/{}\n",
-        fmlint::slug::quicktakes(subject),
-        fmlint::slug::quicktakes(title)
+        fmlint_linter::slug::quicktakes(subject),
+        fmlint_linter::slug::quicktakes(title)
     )
 }
 
@@ -50,8 +50,8 @@ pub fn related(n: u32, id: i64, subject: &str, title: &str) -> String {
 pub fn path_of(subject: &str, title: &str) -> String {
     format!(
         "content/learn/{}/{}.md",
-        fmlint::slug::quicktakes(subject),
-        fmlint::slug::quicktakes(title)
+        fmlint_linter::slug::quicktakes(subject),
+        fmlint_linter::slug::quicktakes(title)
     )
 }
 

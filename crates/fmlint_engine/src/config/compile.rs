@@ -1,0 +1,521 @@
+//! Compilation: a parsed config → [`Settings`], checking every value
+//! against what the linter accepts (rule names, globs, schemas, templates,
+//! date formats), each mistake recorded with its span.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use toml::Spanned;
+
+use fmlint_linter::collection::{Check, Collection, DateField, RefShape, References, Unique};
+use fmlint_linter::dates::{check_date, DateFormat};
+use fmlint_linter::diagnostic::Applicability;
+use fmlint_linter::rules::RULES;
+use fmlint_linter::schema::CompiledSchema;
+use fmlint_linter::settings::{Override, RuleSet, Settings};
+use fmlint_linter::template::{SlugStyle, Template};
+
+use super::errors::Errors;
+use super::model::*;
+
+/// The rules a template mismatch may be filed under.
+const TEMPLATE_RULES: &[&str] = &[
+    "url-mismatch",
+    "file-name-mismatch",
+    "title-mismatch",
+    "seo-title-mismatch",
+    "field-mismatch",
+];
+
+pub(super) struct Compiler<'e> {
+    pub(super) errors: &'e mut Errors,
+    /// Relative schema paths start here.
+    pub(super) base_dir: &'e Path,
+}
+
+impl Compiler<'_> {
+    pub(super) fn settings(
+        &mut self,
+        config: &Config,
+        select: &[String],
+        ignore: &[String],
+        cli: &RuleSet,
+    ) -> Option<Settings> {
+        let (include, exclude) = self.files(config.files.as_ref());
+        let mut base = RuleSet::defaults();
+        for (name, level) in config.rules.iter() {
+            if self.rule_name(name) {
+                base.set(name.get_ref(), level.get_ref().severity());
+            }
+        }
+        let base = base.select(select, ignore).ok()?;
+        let mut rules = base.clone();
+        let mut overrides = Vec::new();
+        for spanned in &config.overrides {
+            let o = spanned.get_ref();
+            let files = self.globs(&o.files);
+            if o.files.is_empty() {
+                self.errors.push(
+                    spanned.span(),
+                    "an override with no `files` applies to nothing".into(),
+                    Some("add `files = [\"glob\", …]`".into()),
+                );
+            }
+            let mut severities = Vec::new();
+            for (name, level) in o.rules.iter() {
+                if !self.rule_name(name) {
+                    continue;
+                }
+                let Some(position) = RULES.iter().position(|r| r.meta().name == name.get_ref())
+                else {
+                    continue;
+                };
+                // What the command line turned off stays off.
+                if !cli.is_on(position) {
+                    continue;
+                }
+                let severity = level.get_ref().severity();
+                if let Some(severity) = severity {
+                    rules.union(position, severity);
+                }
+                severities.push((position, severity));
+            }
+            overrides.push(Override {
+                files,
+                rules: severities,
+            });
+        }
+        let collections = match &config.collections {
+            Some(collections) => self.collections(collections),
+            None => Vec::new(),
+        };
+        Some(Settings {
+            include,
+            exclude,
+            collections,
+            rules,
+            base,
+            overrides,
+        })
+    }
+
+    pub(super) fn files(&mut self, files: Option<&Files>) -> (Vec<String>, Vec<String>) {
+        let Some(files) = files else {
+            return (vec!["**/*.md".into()], Vec::new());
+        };
+        let include = match &files.include {
+            Some(include) => {
+                self.globs(include);
+                include.iter().map(|g| g.get_ref().clone()).collect()
+            }
+            None => vec!["**/*.md".into()],
+        };
+        self.globs(&files.exclude);
+        let exclude = files.exclude.iter().map(|g| g.get_ref().clone()).collect();
+        (include, exclude)
+    }
+
+    fn globs(&mut self, globs: &[Spanned<String>]) -> GlobSet {
+        let mut builder = GlobSetBuilder::new();
+        for glob in globs {
+            match Glob::new(glob.get_ref()) {
+                Ok(g) => {
+                    builder.add(g);
+                }
+                Err(error) => self.errors.at(
+                    glob,
+                    format!("invalid glob `{}`: {}", glob.get_ref(), error.kind()),
+                ),
+            }
+        }
+        builder.build().unwrap_or_else(|_| GlobSet::empty())
+    }
+
+    /// Reports an unknown rule name; `true` if it is known.
+    fn rule_name(&mut self, name: &Spanned<String>) -> bool {
+        if name.get_ref() == fmlint_linter::rules::InternalError::META.name {
+            self.errors.push(
+                name.span(),
+                "`internal-error` cannot be configured: it reports a bug in fmlint".into(),
+                Some("remove this line; report the bug instead".into()),
+            );
+            return false;
+        }
+        if fmlint_linter::rules::find(name.get_ref()).is_some() {
+            return true;
+        }
+        let close = RULES
+            .iter()
+            .map(|r| r.meta().name)
+            .find(|known| similar(known, name.get_ref()));
+        self.errors.push(
+            name.span(),
+            format!("unknown rule `{}`", name.get_ref()),
+            Some(match close {
+                Some(known) => format!("did you mean `{known}`? (`fmlint rules` lists them all)"),
+                None => "`fmlint rules` lists the rules".into(),
+            }),
+        );
+        false
+    }
+
+    pub(super) fn collections(&mut self, configs: &[CollectionConfig]) -> Vec<Collection> {
+        let names: Vec<&str> = configs.iter().map(|c| c.name.get_ref().as_str()).collect();
+        for (i, c) in configs.iter().enumerate() {
+            if c.name.get_ref().trim().is_empty() {
+                self.errors
+                    .at(&c.name, "a collection's name must not be empty".into());
+            } else if names[..i].contains(&c.name.get_ref().as_str()) {
+                self.errors.at(
+                    &c.name,
+                    format!("two collections are named `{}`", c.name.get_ref()),
+                );
+            }
+        }
+        let mut collections: Vec<Collection> = configs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.collection(i, c, &names))
+            .collect();
+        // What the index keeps of each collection: its unique fields and
+        // the fields references to it mirror.
+        let mirrored: Vec<(usize, Arc<str>)> = collections
+            .iter()
+            .flat_map(|c| &c.references)
+            .flat_map(|r| {
+                r.mirror
+                    .iter()
+                    .map(|(_, target)| (r.target, target.clone()))
+            })
+            .collect();
+        for c in &mut collections {
+            let mut fields: Vec<Arc<str>> =
+                c.unique.iter().map(|u| u.field.as_str().into()).collect();
+            for (target, field) in &mirrored {
+                if *target == c.index && !fields.contains(field) {
+                    fields.push(field.clone());
+                }
+            }
+            c.indexed_fields = fields;
+        }
+        collections
+    }
+
+    fn collection(&mut self, index: usize, c: &CollectionConfig, names: &[&str]) -> Collection {
+        let include = c.include.as_ref().map(|globs| self.globs(globs));
+        let exclude = self.globs(&c.exclude);
+        let schema = c.schema.as_ref().and_then(|s| self.schema(s));
+        let id_field = match &c.id {
+            Some(id) if id.get_ref().trim().is_empty() => {
+                self.errors.at(id, "the id field must not be empty".into());
+                String::new()
+            }
+            Some(id) => id.get_ref().clone(),
+            None => "id".into(),
+        };
+        let mut collection = Collection {
+            name: c.name.get_ref().clone(),
+            index,
+            include,
+            exclude,
+            schema,
+            id_field,
+            unique: Vec::new(),
+            dates: Vec::new(),
+            display_formats: c.display_formats.clone(),
+            checks: Vec::new(),
+            references: Vec::new(),
+            indexed_fields: Vec::new(),
+        };
+        for field in &c.unique {
+            if field.get_ref().is_empty() {
+                self.errors.at(field, "a unique field must be named".into());
+                continue;
+            }
+            collection.unique.push(Unique {
+                field: field.get_ref().clone(),
+                rule: collection.unique_rule(field.get_ref()),
+            });
+        }
+        for (field, format) in c.dates.iter() {
+            let parsed = DateFormat::parse(format.get_ref());
+            if check_date(&parsed.example(), &parsed).is_err() {
+                self.errors.push(
+                    format.span(),
+                    format!(
+                        "`{}` is not a date format fmlint can check",
+                        format.get_ref()
+                    ),
+                    Some(
+                        "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d`"
+                            .into(),
+                    ),
+                );
+                continue;
+            }
+            collection.dates.push(DateField {
+                field: field.clone(),
+                format: parsed,
+            });
+        }
+        for (field, spec) in c.templates.iter() {
+            self.template_checks(field, spec, &mut collection.checks);
+        }
+        if let Some(path) = &c.path {
+            let parts = [
+                (&path.parent, "{path.parent}", "the file's folder"),
+                (&path.dir, "{path.dir}", "the file's folder path"),
+                (&path.name, "{path.name}", "the file's name"),
+                (&path.stem, "{path.stem}", "the file's stem"),
+            ];
+            for (template, actual, actual_name) in parts {
+                let Some(template) = template else { continue };
+                let Some(expected) = self.template(template, SlugStyle::Quicktakes) else {
+                    continue;
+                };
+                let Some(field) = expected.fields().next().map(str::to_string) else {
+                    self.errors.push(
+                        template.span(),
+                        format!(
+                            "the path template `{}` reads no field",
+                            template.get_ref()
+                        ),
+                        Some("a path check compares the path with the front matter, e.g. `{url|segment:2}`".into()),
+                    );
+                    continue;
+                };
+                collection.checks.push(Check {
+                    rule: "path-mismatch",
+                    field,
+                    actual: Template::parse(actual).ok(),
+                    expected,
+                    actual_name: Some(actual_name.into()),
+                    fix: None,
+                });
+            }
+        }
+        for r in &c.references {
+            if let Some(reference) = self.reference(r, index, names) {
+                collection.references.push(reference);
+            }
+        }
+        collection
+    }
+
+    fn schema(&mut self, spec: &Spanned<String>) -> Option<Arc<CompiledSchema>> {
+        let text = spec.get_ref();
+        let compiled = match text.strip_prefix("builtin:") {
+            Some(name) => CompiledSchema::builtin(name).map_err(|e| {
+                let known: Vec<String> = fmlint_linter::schema::BUILTIN
+                    .iter()
+                    .map(|(n, _)| format!("`builtin:{n}`"))
+                    .collect();
+                anyhow::anyhow!("{e:#} (known: {})", known.join(", "))
+            }),
+            // The project whose files `$ref`s may read is the config's
+            // directory (`fmlint_linter::schema`'s docs).
+            None => CompiledSchema::load(text, &self.base_dir.join(text), self.base_dir),
+        };
+        match compiled {
+            Ok(schema) => Some(Arc::new(schema)),
+            Err(error) => {
+                match error.downcast_ref::<fmlint_linter::schema::Refused>() {
+                    Some(refused) => {
+                        self.errors
+                            .push(spec.span(), refused.message.clone(), refused.help.clone())
+                    }
+                    None => self.errors.at(spec, format!("{error:#}")),
+                }
+                None
+            }
+        }
+    }
+
+    fn template(&mut self, source: &Spanned<String>, style: SlugStyle) -> Option<Template> {
+        self.template_at(source.get_ref(), source.span(), style)
+    }
+
+    fn template_at(
+        &mut self,
+        source: &str,
+        span: Range<usize>,
+        style: SlugStyle,
+    ) -> Option<Template> {
+        match Template::parse_with(source, style) {
+            Ok(template) => Some(template),
+            Err(error) => {
+                self.errors.push(span, error.to_string(), None);
+                None
+            }
+        }
+    }
+
+    fn template_checks(
+        &mut self,
+        field: &Spanned<String>,
+        spec: &Spanned<TemplateSpec>,
+        checks: &mut Vec<Check>,
+    ) {
+        let default_rule = if field.get_ref() == "url" {
+            "url-mismatch"
+        } else {
+            "field-mismatch"
+        };
+        let (sources, span, rule, fix, style) = match spec.get_ref() {
+            TemplateSpec::Short(source) => (
+                std::slice::from_ref(source),
+                spec.span(),
+                default_rule,
+                Some(Applicability::Unsafe),
+                SlugStyle::Quicktakes,
+            ),
+            TemplateSpec::Full(table) => {
+                let rule = match &table.rule {
+                    None => default_rule,
+                    Some(rule) => match TEMPLATE_RULES.iter().find(|r| **r == rule.get_ref()) {
+                        Some(rule) => rule,
+                        None => {
+                            self.errors.push(
+                                rule.span(),
+                                format!("`{}` is not a template rule", rule.get_ref()),
+                                Some(format!("use one of {}", quoted(TEMPLATE_RULES))),
+                            );
+                            return;
+                        }
+                    },
+                };
+                let fix = match table.fix {
+                    Some(FixLevel::None) => None,
+                    Some(FixLevel::Safe) => Some(Applicability::Safe),
+                    Some(FixLevel::Unsafe) | None => Some(Applicability::Unsafe),
+                };
+                let style = match table.slug {
+                    Some(SlugName::Urlize) => SlugStyle::Urlize,
+                    Some(SlugName::Quicktakes) | None => SlugStyle::Quicktakes,
+                };
+                (
+                    table.template.get_ref().as_slice(),
+                    table.template.span(),
+                    rule,
+                    fix,
+                    style,
+                )
+            }
+        };
+        if field.get_ref().trim().is_empty() {
+            self.errors
+                .at(field, "a template needs a field name".into());
+            return;
+        }
+        if sources.is_empty() {
+            self.errors
+                .push(span.clone(), "the template list is empty".into(), None);
+        }
+        for source in sources {
+            let Some(expected) = self.template_at(source, span.clone(), style) else {
+                continue;
+            };
+            checks.push(Check {
+                rule,
+                field: field.get_ref().clone(),
+                actual: None,
+                expected,
+                actual_name: None,
+                fix,
+            });
+        }
+    }
+
+    fn reference(&mut self, r: &ReferenceConfig, own: usize, names: &[&str]) -> Option<References> {
+        let pattern = r.field.get_ref();
+        let shape = match pattern.split_once('*') {
+            Some((prefix, rest)) => {
+                let id = rest.strip_prefix('.').unwrap_or("");
+                if prefix.is_empty() || prefix.contains('.') || id.is_empty() || id.contains('*') {
+                    self.errors.push(
+                        r.field.span(),
+                        format!("`{pattern}` is not a reference pattern"),
+                        Some("write `PREFIX*.ID` (numbered maps such as `related_article1.id`) or a field name (`authors`)".into()),
+                    );
+                    return None;
+                }
+                RefShape::Numbered {
+                    prefix: prefix.to_string(),
+                    id: id.to_string(),
+                }
+            }
+            None if pattern.trim().is_empty() => {
+                self.errors.at(&r.field, "a reference needs a field".into());
+                return None;
+            }
+            None => {
+                if !r.mirror.is_empty() {
+                    self.errors.push(
+                        r.field.span(),
+                        format!("`{pattern}` holds ids, not maps: it cannot mirror fields"),
+                        Some("remove `mirror`, or use a pattern such as `related*.id`".into()),
+                    );
+                }
+                RefShape::Field {
+                    field: pattern.clone(),
+                }
+            }
+        };
+        let target = match &r.collection {
+            None => own,
+            Some(name) => match names.iter().position(|n| *n == name.get_ref()) {
+                Some(target) => target,
+                None => {
+                    self.errors.push(
+                        name.span(),
+                        format!("no collection is named `{}`", name.get_ref()),
+                        Some(format!("the collections are {}", quoted(names))),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(References {
+            shape,
+            target,
+            mirror: r
+                .mirror
+                .iter()
+                .map(|(k, v)| (k.as_str().into(), v.as_str().into()))
+                .collect(),
+        })
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether `b` is a likely typo of `a`: one edit apart, or one contains the
+/// other.
+pub(super) fn similar(a: &str, b: &str) -> bool {
+    if a.contains(b) && b.len() > 3 || b.contains(a) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()] <= 2
+}

@@ -1,0 +1,219 @@
+//! What a corpus looks like, compiled: one [`Collection`] per kind of
+//! document, with every convention the rules read (schema, identity
+//! fields, templates, dates, references). Collections are built from
+//! `fmlint.toml` by the engine's config compiler (the built-in QuickTakes
+//! preset is an embedded config compiled by the same code). No rule
+//! names a QuickTakes field.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use globset::GlobSet;
+
+use crate::dates::DateFormat;
+use crate::diagnostic::Applicability;
+use crate::schema::CompiledSchema;
+use crate::template::Template;
+use fmlint_syntax::{Entry, Key, Node, Value};
+
+pub struct Collection {
+    pub name: String,
+    /// Its position in the settings' collections; the index keys ids by it.
+    pub index: usize,
+    /// Which files belong, relative to the corpus root; `None` is every
+    /// file.
+    pub include: Option<GlobSet>,
+    pub exclude: GlobSet,
+    pub schema: Option<Arc<CompiledSchema>>,
+    /// The field that identifies a document for references.
+    pub id_field: String,
+    /// Fields whose value must be unique in the collection, each with the
+    /// rule that reports a repeat.
+    pub unique: Vec<Unique>,
+    pub dates: Vec<DateField>,
+    /// Fields holding a display pattern such as `MMM DD, YYYY`.
+    pub display_formats: Vec<String>,
+    pub checks: Vec<Check>,
+    pub references: Vec<References>,
+    /// Fields whose values the corpus index keeps: the unique ones and those
+    /// that references (from any collection) mirror.
+    pub indexed_fields: Vec<Arc<str>>,
+}
+
+impl Collection {
+    /// Whether the file at `relative` (to the corpus root) belongs here.
+    pub fn matches(&self, relative: &Path) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(relative))
+            && !self.exclude.is_match(relative)
+    }
+
+    /// The rule that reports a repeated value of `field`: `duplicate-id` for
+    /// the id field, `duplicate-url` for `url`, `duplicate-value` otherwise.
+    pub fn unique_rule(&self, field: &str) -> &'static str {
+        if field == self.id_field {
+            "duplicate-id"
+        } else if field == "url" {
+            "duplicate-url"
+        } else {
+            "duplicate-value"
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Unique {
+    pub field: String,
+    pub rule: &'static str,
+}
+
+#[derive(Clone, Debug)]
+pub struct DateField {
+    pub field: String,
+    pub format: DateFormat,
+}
+
+/// "`field` must equal `expected`", reported under `rule`.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub rule: &'static str,
+    /// The field checked; the diagnostic points at its value.
+    pub field: String,
+    /// What is compared, when it is not the field's own value (the file's
+    /// folder, say).
+    pub actual: Option<Template>,
+    pub expected: Template,
+    /// Names what `actual` is, for messages ("the file's folder").
+    pub actual_name: Option<String>,
+    /// Whether setting the field to the expected value is a safe fix, an
+    /// unsafe one, or no fix at all.
+    pub fix: Option<Applicability>,
+}
+
+/// Where a document names other documents by id.
+#[derive(Clone, Debug)]
+pub struct References {
+    pub shape: RefShape,
+    /// The collection the ids belong to (its index).
+    pub target: usize,
+    /// Entry key → target field that it must mirror (numbered maps only).
+    pub mirror: Vec<(Arc<str>, Arc<str>)>,
+}
+
+#[derive(Clone, Debug)]
+pub enum RefShape {
+    /// `related_article*.id`: maps under numbered keys
+    /// (`related_article1`, `related_article2` …), the id at `id` inside
+    /// each.
+    Numbered { prefix: String, id: String },
+    /// `authors`: a field holding one id or a list of ids.
+    Field { field: String },
+}
+
+/// One reference of a document.
+pub struct RefItem<'t, 'a> {
+    /// Names the entry in messages: `related_article2`, `authors[1]`.
+    pub name: String,
+    /// The YAML path of the id: `related_article2.id`, `authors[1]`.
+    pub id_path: String,
+    /// The id's node, when the entry has one.
+    pub id: Option<&'t Node<'a>>,
+    /// The numbered entry (its key and its mapping, for mirrors and fixes).
+    pub entry: Option<&'t Entry<'a>>,
+    pub number: Option<u32>,
+}
+
+impl<'t, 'a> RefItem<'t, 'a> {
+    /// What a finding about the entry as a whole points at: its key, else
+    /// the id.
+    pub fn key(&self) -> Option<&'t Key<'a>> {
+        self.entry.map(|e| &e.key)
+    }
+}
+
+impl References {
+    /// The number of a reference key (`related_article3` → 3), if `key` is
+    /// one: the prefix followed by digits without a leading zero.
+    pub fn number(&self, key: &str) -> Option<u32> {
+        let RefShape::Numbered { prefix, .. } = &self.shape else {
+            return None;
+        };
+        let digits = key.strip_prefix(prefix.as_str())?;
+        if digits.is_empty()
+            || digits.starts_with('0')
+            || !digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        digits.parse().ok()
+    }
+
+    /// The key of entry `n` (numbered references).
+    pub fn key(&self, n: u32) -> String {
+        match &self.shape {
+            RefShape::Numbered { prefix, .. } => format!("{prefix}{n}"),
+            RefShape::Field { field } => field.clone(),
+        }
+    }
+
+    /// The numbered entries of a document, in document order, with their
+    /// numbers; empty for other shapes.
+    pub fn entries<'t, 'a>(&self, root: &'t Node<'a>) -> Vec<(u32, &'t Entry<'a>)> {
+        root.entries()
+            .iter()
+            .filter_map(|e| Some((self.number(&e.key.text)?, e)))
+            .collect()
+    }
+
+    /// Every reference of a document, in document order.
+    pub fn items<'t, 'a>(&self, root: &'t Node<'a>) -> Vec<RefItem<'t, 'a>> {
+        match &self.shape {
+            RefShape::Numbered { id, .. } => self
+                .entries(root)
+                .into_iter()
+                .map(|(n, entry)| RefItem {
+                    name: entry.key.text.to_string(),
+                    id_path: format!("{}.{id}", entry.key.text),
+                    id: entry.value.get(id),
+                    entry: Some(entry),
+                    number: Some(n),
+                })
+                .collect(),
+            RefShape::Field { field } => match root.lookup(field) {
+                None => Vec::new(),
+                Some(Node {
+                    value: Value::Seq(items),
+                    ..
+                }) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, node)| RefItem {
+                        name: format!("{field}[{i}]"),
+                        id_path: format!("{field}[{i}]"),
+                        id: Some(node),
+                        entry: None,
+                        number: None,
+                    })
+                    .collect(),
+                Some(node) => vec![RefItem {
+                    name: field.clone(),
+                    id_path: field.clone(),
+                    id: Some(node),
+                    entry: None,
+                    number: None,
+                }],
+            },
+        }
+    }
+
+    /// Entry keys that mirror a field unique in the target collection
+    /// (`url`): an entry whose value equals the document's own points at
+    /// itself.
+    pub fn identifying_mirrors<'s>(
+        &'s self,
+        unique: &'s [Unique],
+    ) -> impl Iterator<Item = &'s (Arc<str>, Arc<str>)> {
+        self.mirror
+            .iter()
+            .filter(move |(_, target)| unique.iter().any(|u| *u.field == **target))
+    }
+}

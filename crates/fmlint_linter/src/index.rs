@@ -1,0 +1,509 @@
+//! The corpus index: a compact summary of every document, built in the same
+//! parallel pass as per-file linting, on which the cross-file rules run.
+//!
+//! A summary keeps only what cross-file rules need: the id, the values other
+//! documents mirror (title, subject, url) and each reference entry with the
+//! locations of its values. Entries keep hashes of their mirrored values,
+//! not the text: staleness is a comparison, and the message names the
+//! target's value, which the target's summary has.
+//!
+//! Ids and values are keyed per collection: an author `alice` and a post
+//! `alice` are different documents, and a reference names the collection
+//! its ids belong to.
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::collection::Collection;
+use crate::diagnostic::Location;
+use crate::hash::hash_str;
+use fmlint_syntax::emit::Slot;
+use fmlint_syntax::LineIndex;
+use fmlint_syntax::{Node, Style, Value};
+
+/// An id as a comparable key: integers in decimal, strings as written.
+pub fn id_key(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Int(i) => Some(i.to_string()),
+        Value::Str(s) => Some(s.to_string()),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Located<T> {
+    pub value: T,
+    pub location: Location,
+}
+
+/// What one document contributes to the index.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// The document's collection (its position in the settings).
+    pub collection: usize,
+    /// The `[[overrides]]` that match the document (positions in the
+    /// settings), for the severities of cross-file findings.
+    pub overrides: Vec<usize>,
+    pub id: Option<Located<String>>,
+    /// Values of the fields others mirror or that must be unique, by field
+    /// name, in the collection's order.
+    pub fields: Vec<(Arc<str>, Located<String>)>,
+    /// Parallel to `fields`: the [`hash_str`] of each value, computed while
+    /// the file is summarised (in parallel), for the index and staleness
+    /// checks. A summary without them (read back from the cache) gets them
+    /// when indexed.
+    #[serde(default)]
+    pub field_hashes: Vec<u64>,
+    pub refs: Vec<RefEntry>,
+}
+
+impl Summary {
+    /// Fills [`Summary::field_hashes`] unless it is already in step with
+    /// `fields`.
+    pub fn hash_fields(&mut self) {
+        if self.field_hashes.len() != self.fields.len() {
+            self.field_hashes = self
+                .fields
+                .iter()
+                .map(|(_, v)| hash_str(&v.value))
+                .collect();
+        }
+    }
+
+    pub fn field(&self, name: &str) -> Option<&Located<String>> {
+        self.fields
+            .iter()
+            .find(|(f, _)| &**f == name)
+            .map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RefEntry {
+    /// `related_article2`, `authors[1]`.
+    pub key: Arc<str>,
+    pub key_location: Location,
+    /// The YAML path of the id: `related_article2.id`, `authors[1]`.
+    pub id_path: Arc<str>,
+    /// The collection the id belongs to.
+    pub target: usize,
+    pub id: Option<Located<String>>,
+    /// (entry key, hash of its value, location) for each mirrored field the
+    /// entry has as a string.
+    pub mirrors: Vec<Mirror>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Mirror {
+    pub entry_field: Arc<str>,
+    pub target_field: Arc<str>,
+    pub hash: u64,
+    pub location: Location,
+    /// How to rewrite the value, for the `stale-reference` fix.
+    pub slot: Option<Slot>,
+}
+
+/// Builds a document's summary while its tree is at hand.
+pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Summary {
+    let locate = |node: &Node| lines.locate(node.span);
+    let id = root.get(&collection.id_field).and_then(|node| {
+        Some(Located {
+            value: id_key(node)?,
+            location: locate(node),
+        })
+    });
+    let mut fields: Vec<(Arc<str>, Located<String>)> = Vec::new();
+    for field in &collection.indexed_fields {
+        if **field == *collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
+            continue;
+        }
+        let Some(node) = root.lookup(field) else {
+            continue;
+        };
+        let Some(value) = node.as_str() else { continue };
+        fields.push((
+            // The collection's name, shared: no allocation per file.
+            field.clone(),
+            Located {
+                value: value.to_string(),
+                location: locate(node),
+            },
+        ));
+    }
+    let mut refs = Vec::new();
+    for spec in &collection.references {
+        for item in spec.items(root) {
+            let id = item.id.and_then(|node| {
+                Some(Located {
+                    value: id_key(node)?,
+                    location: locate(node),
+                })
+            });
+            let mirrors =
+                match item.entry {
+                    Some(entry) => {
+                        let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
+                        // Sized exactly: `collect` after `filter_map` rounds up
+                        // to 4, and one of these lives for every entry.
+                        let mut mirrors = Vec::with_capacity(spec.mirror.len());
+                        mirrors.extend(spec.mirror.iter().filter_map(
+                            |(entry_field, target_field)| {
+                                let node = entry.value.get(entry_field)?;
+                                Some(Mirror {
+                                    entry_field: entry_field.clone(),
+                                    target_field: target_field.clone(),
+                                    hash: hash_str(node.as_str()?),
+                                    location: locate(node),
+                                    slot: Slot::of(lines.text(), node, in_flow),
+                                })
+                            },
+                        ));
+                        mirrors
+                    }
+                    None => Vec::new(),
+                };
+            let key_span = match (item.key(), item.id) {
+                (Some(key), _) => key.span,
+                (None, Some(node)) => node.span,
+                (None, None) => root.span,
+            };
+            refs.push(RefEntry {
+                key: item.name.as_str().into(),
+                key_location: lines.locate(key_span),
+                id_path: item.id_path.as_str().into(),
+                target: spec.target,
+                id,
+                mirrors,
+            });
+        }
+    }
+    let mut summary = Summary {
+        collection: collection.index,
+        overrides: Vec::new(),
+        id,
+        fields,
+        field_hashes: Vec::new(),
+        refs,
+    };
+    summary.hash_fields();
+    summary
+}
+
+/// The files that hold an id or value: nearly always one, kept inline (no
+/// allocation for each of the 100,000s of unique values).
+type Holders = SmallVec<[usize; 1]>;
+
+/// One indexed field of a collection: hash of a value → the files that hold
+/// it. FxHash: the keys are precomputed hashes and ids, not attacker-chosen
+/// HashDoS material, and SipHash was a tenth of the cross-file phase.
+struct FieldValues {
+    field: Arc<str>,
+    holders: FxHashMap<u64, Holders>,
+}
+
+/// Indexes of fewer files than this are built without the worker threads.
+const PARALLEL_FROM: usize = 2048;
+
+/// Every summarised document, with lookups by id and by field value.
+pub struct Index {
+    pub files: Vec<IndexedFile>,
+    /// Per collection: id → files.
+    by_id: Vec<IdHolders>,
+    /// Per collection, per indexed field: value hash → files.
+    by_value: Vec<Vec<FieldValues>>,
+}
+
+/// Id → files, keyed by a hash of the id so that building it copies no
+/// string. Every list in `by_hash` holds one id (checked while building);
+/// an id whose hash collides with another id's goes to `collided`.
+#[derive(Default)]
+struct IdHolders {
+    by_hash: FxHashMap<u64, Holders>,
+    collided: FxHashMap<String, Holders>,
+}
+
+/// Field names are the collection's shared `Arc`s, so comparing pointers
+/// nearly always settles it; summaries read back from the cache have their
+/// own copies.
+fn same_name(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+fn id_hash(id: &str) -> u64 {
+    // Unit tests force collisions to exercise `collided`.
+    #[cfg(test)]
+    if id.starts_with("collide-") {
+        return 0;
+    }
+    let mut hasher = rustc_hash::FxHasher::default();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
+pub struct IndexedFile {
+    pub path: Arc<Path>,
+    pub summary: Summary,
+}
+
+impl Index {
+    /// `files` must be in a deterministic order (sorted by path): every list
+    /// of holders keeps that order.
+    ///
+    /// Each map (the ids of a collection, the values of one of its fields)
+    /// is built by its own task: inserting millions of keys into maps far
+    /// larger than the caches is the cross-file phase's biggest cost, and
+    /// the maps are independent.
+    pub fn new(files: Vec<IndexedFile>) -> Self {
+        // Small indexes (the language server's neighbourhood of one
+        // document) are built on the calling thread: waking workers costs
+        // more than the work.
+        let parallel = files.len() >= PARALLEL_FROM;
+        Index::build(files, parallel)
+    }
+
+    fn build(files: Vec<IndexedFile>, parallel: bool) -> Self {
+        let collections = files
+            .iter()
+            .map(|f| f.summary.collection + 1)
+            .max()
+            .unwrap_or(0);
+        // Summaries read back from the cache come without value hashes.
+        let mut files = files;
+        let add_hashes = |file: &mut IndexedFile| file.summary.hash_fields();
+        match parallel {
+            true => files.par_iter_mut().for_each(add_hashes),
+            false => files.iter_mut().for_each(add_hashes),
+        }
+        // The fields each collection indexes, in order of first appearance
+        // (the collection's order: summaries list them that way).
+        let mut fields: Vec<Vec<Arc<str>>> = vec![Vec::new(); collections];
+        for file in &files {
+            let known = &mut fields[file.summary.collection];
+            for (field, _) in &file.summary.fields {
+                if !known.iter().any(|k| same_name(k, field)) {
+                    known.push(field.clone());
+                }
+            }
+        }
+        // Sized up front: growing maps of 100,000s of keys rehashes them
+        // several times.
+        let size = files.len();
+        let files_ref = &files;
+        let build_ids = |collection: usize| {
+            let mut ids = IdHolders {
+                by_hash: FxHashMap::with_capacity_and_hasher(size, Default::default()),
+                collided: FxHashMap::default(),
+            };
+            for (i, file) in files_ref.iter().enumerate() {
+                if file.summary.collection != collection {
+                    continue;
+                }
+                let Some(id) = &file.summary.id else { continue };
+                let holders = ids.by_hash.entry(id_hash(&id.value)).or_default();
+                let same = holders.first().is_none_or(|&first| {
+                    files_ref[first].summary.id.as_ref().map(|i| &i.value) == Some(&id.value)
+                });
+                if same {
+                    holders.push(i);
+                } else {
+                    ids.collided.entry(id.value.clone()).or_default().push(i);
+                }
+            }
+            ids
+        };
+        let tasks: Vec<(usize, Arc<str>)> = fields
+            .iter()
+            .enumerate()
+            .flat_map(|(c, names)| names.iter().map(move |f| (c, f.clone())))
+            .collect();
+        let build_values = |(collection, field): (usize, Arc<str>)| {
+            let mut holders: FxHashMap<u64, Holders> =
+                FxHashMap::with_capacity_and_hasher(size, Default::default());
+            for (i, file) in files_ref.iter().enumerate() {
+                let summary = &file.summary;
+                if summary.collection != collection {
+                    continue;
+                }
+                for ((f, _), &hash) in summary.fields.iter().zip(&summary.field_hashes) {
+                    if same_name(f, &field) {
+                        holders.entry(hash).or_default().push(i);
+                    }
+                }
+            }
+            (collection, FieldValues { field, holders })
+        };
+        let (by_id, values): (Vec<IdHolders>, Vec<(usize, FieldValues)>) = match parallel {
+            true => rayon::join(
+                || (0..collections).into_par_iter().map(build_ids).collect(),
+                || tasks.into_par_iter().map(build_values).collect(),
+            ),
+            false => (
+                (0..collections).map(build_ids).collect(),
+                tasks.into_iter().map(build_values).collect(),
+            ),
+        };
+        let mut by_value: Vec<Vec<FieldValues>> = (0..collections).map(|_| Vec::new()).collect();
+        for (collection, field_values) in values {
+            by_value[collection].push(field_values);
+        }
+        Index {
+            files,
+            by_id,
+            by_value,
+        }
+    }
+
+    fn values(&self, collection: usize, field: &str) -> Option<&FieldValues> {
+        self.by_value
+            .get(collection)?
+            .iter()
+            .find(|v| &*v.field == field)
+    }
+
+    /// File `file`'s value of `field` with its hash.
+    pub fn field_value(&self, file: usize, field: &str) -> Option<(&str, u64)> {
+        let summary = &self.files[file].summary;
+        let at = summary.fields.iter().position(|(f, _)| &**f == field)?;
+        Some((
+            summary.fields[at].1.value.as_str(),
+            *summary.field_hashes.get(at)?,
+        ))
+    }
+
+    /// Files of `collection` whose id is `id`, in path order.
+    pub fn holders(&self, collection: usize, id: &str) -> &[usize] {
+        let Some(ids) = self.by_id.get(collection) else {
+            return &[];
+        };
+        if let Some(holders) = ids.by_hash.get(&id_hash(id)) {
+            if holders.first().and_then(|&f| self.id_of(f)) == Some(id) {
+                return holders;
+            }
+        }
+        ids.collided.get(id).map_or(&[], SmallVec::as_slice)
+    }
+
+    fn id_of(&self, file: usize) -> Option<&str> {
+        let id = self.files.get(file)?.summary.id.as_ref()?;
+        Some(&id.value)
+    }
+
+    /// Files of `collection` whose `field` has the value hashed as `hash`.
+    pub fn with_value(&self, collection: usize, field: &str, hash: u64) -> &[usize] {
+        self.values(collection, field)
+            .and_then(|values| values.holders.get(&hash))
+            .map_or(&[], SmallVec::as_slice)
+    }
+
+    /// Ids held by more than one file of `collection`, in the order of
+    /// their first holder.
+    pub fn duplicate_ids(&self, collection: usize) -> impl Iterator<Item = (&str, &[usize])> {
+        let mut dups: Vec<(&str, &[usize])> = self
+            .by_id
+            .get(collection)
+            .into_iter()
+            .flat_map(|ids| ids.by_hash.values().chain(ids.collided.values()))
+            .filter(|files| files.len() > 1)
+            .filter_map(|files| Some((self.id_of(files[0])?, files.as_slice())))
+            .collect();
+        dups.sort_by_key(|(_, files)| files[0]);
+        dups.into_iter()
+    }
+
+    /// Values of `field` held by more than one file of `collection`.
+    pub fn duplicate_values<'s>(
+        &'s self,
+        collection: usize,
+        field: &'s str,
+    ) -> impl Iterator<Item = &'s [usize]> {
+        let mut dups: Vec<&[usize]> = self
+            .values(collection, field)
+            .into_iter()
+            .flat_map(|values| values.holders.values())
+            .filter(|files| files.len() > 1)
+            .map(|files| files.as_slice())
+            .collect();
+        dups.sort_by_key(|files| files[0]);
+        dups.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(id: &str) -> IndexedFile {
+        IndexedFile {
+            path: Arc::from(Path::new(id)),
+            summary: Summary {
+                id: Some(Located {
+                    value: id.to_string(),
+                    location: Location::default(),
+                }),
+                ..Summary::default()
+            },
+        }
+    }
+
+    /// A file of collection `i % 2` with id `i % 1000` and a `url` and
+    /// `title` shared by pairs, with its value hashes left to the index.
+    fn numbered(i: usize) -> IndexedFile {
+        let mut file = file(&(i % 1000).to_string());
+        file.summary.collection = i % 2;
+        let located = |value: String| Located {
+            value,
+            location: Location::default(),
+        };
+        file.summary.fields = vec![
+            (Arc::from("url"), located(format!("/u/{}", i / 2))),
+            (Arc::from("title"), located(format!("T{}", i % 700))),
+        ];
+        file
+    }
+
+    #[test]
+    fn parallel_and_sequential_builds_agree() {
+        let files = || (0..3000).map(numbered).collect::<Vec<_>>();
+        let (a, b) = (Index::build(files(), true), Index::build(files(), false));
+        for collection in 0..3 {
+            let ids_a: Vec<_> = a.duplicate_ids(collection).collect();
+            let ids_b: Vec<_> = b.duplicate_ids(collection).collect();
+            assert_eq!(ids_a, ids_b);
+            for field in ["url", "title", "none"] {
+                let a: Vec<_> = a.duplicate_values(collection, field).collect();
+                let b: Vec<_> = b.duplicate_values(collection, field).collect();
+                assert_eq!(a, b, "{collection} {field}");
+            }
+        }
+        assert_eq!(a.holders(1, "7"), &[7, 1007, 2007]);
+        assert_eq!(b.holders(1, "7"), &[7, 1007, 2007]);
+        let hash = hash_str("/u/3");
+        assert_eq!(a.with_value(1, "url", hash), &[7]);
+        assert_eq!(b.with_value(0, "url", hash), &[6]);
+        assert_eq!(a.field_value(6, "title"), Some(("T6", hash_str("T6"))));
+        assert!(a.duplicate_values(0, "title").count() > 0);
+    }
+
+    #[test]
+    fn ids_whose_hashes_collide_stay_apart() {
+        let index = Index::new(vec![
+            file("collide-a"),
+            file("collide-b"),
+            file("collide-a"),
+            file("7"),
+        ]);
+        assert_eq!(index.holders(0, "collide-a"), &[0, 2]);
+        assert_eq!(index.holders(0, "collide-b"), &[1]);
+        assert_eq!(index.holders(0, "collide-c"), &[] as &[usize]);
+        assert_eq!(index.holders(0, "7"), &[3]);
+        assert_eq!(index.holders(1, "7"), &[] as &[usize]);
+        let dups: Vec<_> = index.duplicate_ids(0).collect();
+        assert_eq!(dups, vec![("collide-a", &[0, 2][..])]);
+    }
+}

@@ -1,0 +1,104 @@
+//! `dangling-reference`: a reference to an id that no document has.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::rule::{declare_rule, CorpusContext, Rule, RuleMeta};
+use fmlint_syntax::emit::double_quoted;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a reference entry whose id no article in the corpus has. When
+    /// the entry's URL (or title) belongs to an existing article, the
+    /// message names that article's id.
+    ///
+    /// ## Why is this bad
+    /// The "related articles" box links to a page that no longer exists, or
+    /// silently drops the slot.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// related_article2:
+    ///     id: 99999
+    ///     url: /learn/physics/questions/what-is-light
+    /// ```
+    /// Use instead: the id of the article at that URL, or remove the entry.
+    pub struct DanglingReference {
+        name: "dangling-reference",
+        severity: Error,
+        fix: Unsafe,
+        stage: Corpus,
+    }
+}
+
+impl Rule for DanglingReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_corpus(&self, cx: &mut CorpusContext) {
+        let index = cx.index;
+        for (file, indexed) in index.files.iter().enumerate() {
+            for entry in &indexed.summary.refs {
+                let Some(id) = &entry.id else { continue };
+                if !index.holders(entry.target, &id.value).is_empty() {
+                    continue;
+                }
+                let target = cx.collection(entry.target);
+                // Mirrors of a field unique in the target (a url) identify
+                // an article best.
+                let identifying = |field: &str| target.unique.iter().any(|u| u.field == field);
+                // A suggestion: the article at this entry's url, else one
+                // with this entry's title.
+                let mut mirrors: Vec<_> = entry.mirrors.iter().collect();
+                mirrors.sort_by_key(|m| !identifying(&m.target_field));
+                // Only a value held by exactly one article identifies it (a
+                // subject does not).
+                let suggestion = mirrors.iter().find_map(|m| {
+                    let &[holder] = index.with_value(entry.target, &m.target_field, m.hash) else {
+                        return None;
+                    };
+                    let target_id = index.files[holder].summary.id.as_ref()?;
+                    Some((
+                        format!(
+                            "did you mean {}? it is the article with this {}",
+                            target_id.value, m.target_field
+                        ),
+                        target_id.value.as_str(),
+                    ))
+                });
+                let nobody = if entry.target == indexed.summary.collection {
+                    "no article has".to_string()
+                } else {
+                    format!("no document of `{}` has", target.name)
+                };
+                let message = match &suggestion {
+                    Some((s, _)) => format!(
+                        "`{}` refers to id {}, which {nobody}; {s}",
+                        entry.key, id.value
+                    ),
+                    None => format!("`{}` refers to id {}, which {nobody}", entry.key, id.value),
+                };
+                let mut diagnostic = Diagnostic::new(id.location.span, message)
+                    .with_field(entry.id_path.to_string())
+                    .with_help(match suggestion {
+                        Some(_) => "set the id to the suggested article's, or remove the entry",
+                        None => "point the entry at an existing article, or remove it",
+                    });
+                diagnostic.location = id.location;
+                // Unsafe: the url may be the stale part, not the id.
+                diagnostic.fix = suggestion.map(|(_, target_id)| Fix {
+                    message: format!("set the id to {target_id}"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span: id.location.span,
+                        replacement: if target_id.parse::<i64>().is_ok() {
+                            target_id.to_string()
+                        } else {
+                            double_quoted(target_id)
+                        },
+                    }],
+                });
+                cx.report(file, diagnostic);
+            }
+        }
+    }
+}

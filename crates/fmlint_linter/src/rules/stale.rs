@@ -1,0 +1,135 @@
+//! `stale-reference`: a reference entry whose mirrored values (title,
+//! subject, url) no longer equal its target's.
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
+use crate::rule::{declare_rule, CorpusContext, Rule, RuleMeta};
+use rayon::prelude::*;
+
+use crate::index::Mirror;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports each mirrored field of a reference entry (QuickTakes:
+    /// `title`, `subject`, `url`) that differs from the target article's
+    /// current value, and says that value. When several files hold the id,
+    /// the entry is stale only if it matches none of them.
+    ///
+    /// ## Why is this bad
+    /// The related-article box shows an old title or links to the old URL
+    /// of an article that moved subjects: a redirect at best, a 404 at
+    /// worst.
+    ///
+    /// ## Example
+    /// The target moved to "Accounting and Finance", but the entry says:
+    /// ```yaml
+    /// related_article1:
+    ///     id: 140677
+    ///     subject: Business and Management
+    /// ```
+    /// Use instead: `subject: Accounting and Finance` (and the new url).
+    pub struct StaleReference {
+        name: "stale-reference",
+        severity: Error,
+        fix: Safe,
+        stage: Corpus,
+    }
+}
+
+impl Rule for StaleReference {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_corpus(&self, cx: &mut CorpusContext) {
+        let index = cx.index;
+        // Files are independent: check them in parallel, report in order.
+        let found: Vec<(usize, Diagnostic)> = index
+            .files
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(file, indexed)| {
+                stale_in(index, indexed).into_iter().map(move |d| (file, d))
+            })
+            .collect();
+        for (file, diagnostic) in found {
+            cx.report(file, diagnostic);
+        }
+    }
+}
+
+/// The stale-reference findings of one file.
+fn stale_in(index: &crate::index::Index, indexed: &crate::index::IndexedFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for entry in &indexed.summary.refs {
+        let Some(id) = &entry.id else { continue };
+        let holders = index.holders(entry.target, &id.value);
+        // Most entries are current: check that without allocating.
+        if holders
+            .iter()
+            .any(|&t| stale_count(&entry.mirrors, index, t) == 0)
+        {
+            continue;
+        }
+        // The holder the entry matches best; ties go to the first in path
+        // order.
+        let Some((target, stale)) = holders
+            .iter()
+            .map(|&t| (t, stale_fields(&entry.mirrors, index, t)))
+            .min_by_key(|(_, stale)| stale.len())
+        else {
+            continue;
+        };
+        let target_path = &index.files[target].path;
+        for (mirror, current) in stale {
+            let mut diagnostic = Diagnostic::new(
+                mirror.location.span,
+                format!(
+                    "`{}.{}` is stale: article {} has {} `{current}`",
+                    entry.key, mirror.entry_field, id.value, mirror.target_field
+                ),
+            )
+            .with_field(format!("{}.{}", entry.key, mirror.entry_field))
+            .with_label(format!("expected `{current}`"))
+            .with_help(format!(
+                "set it to `{current}` (the current {} of {})",
+                mirror.target_field,
+                target_path.display()
+            ));
+            diagnostic.location = mirror.location;
+            diagnostic.fix = mirror.slot.as_ref().map(|slot| Fix {
+                message: format!("set `{}.{}` to `{current}`", entry.key, mirror.entry_field),
+                applicability: Applicability::Safe,
+                edits: vec![slot.replace(current)],
+            });
+            out.push(diagnostic);
+        }
+    }
+    out
+}
+
+fn stale_count(mirrors: &[Mirror], index: &crate::index::Index, target: usize) -> usize {
+    mirrors
+        .iter()
+        .filter(|m| {
+            index
+                .field_value(target, &m.target_field)
+                .is_some_and(|(_, hash)| hash != m.hash)
+        })
+        .count()
+}
+
+/// The entry's mirrors that differ from file `target`, with the target's
+/// value. A field the target lacks cannot be stale.
+fn stale_fields<'i>(
+    mirrors: &'i [Mirror],
+    index: &'i crate::index::Index,
+    target: usize,
+) -> Vec<(&'i Mirror, &'i str)> {
+    mirrors
+        .iter()
+        .filter_map(|m| {
+            let (current, hash) = index.field_value(target, &m.target_field)?;
+            (hash != m.hash).then_some((m, current))
+        })
+        .collect()
+}

@@ -1,0 +1,305 @@
+//! Templates that say what a field must equal, built from other fields and
+//! the file's path: `/learn/{subject|slug}/questions/{title|slug}`.
+//!
+//! A placeholder is a source (`title`, `seo.title`, `path`, `path.dir`,
+//! `path.name`, `path.stem`, `path.parent`) followed by filters (`slug`,
+//! `urlize`, `lower`, `last_segment`, `segment:N`, `no_ext`,
+//! `strip_prefix:TEXT`). Path sources are relative to the corpus root, with
+//! `/` separators.
+
+use std::fmt;
+use std::path::Path;
+
+use crate::slug;
+use fmlint_syntax::{Node, Value};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    source: String,
+    parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    Literal(String),
+    Var {
+        source: Source,
+        filters: Vec<Filter>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Source {
+    Field(String),
+    /// The whole path relative to the corpus root.
+    Path,
+    /// The folder part of [`Source::Path`] (empty at the root).
+    PathDir,
+    PathName,
+    PathStem,
+    PathParent,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Filter {
+    Slug,
+    Urlize,
+    Lower,
+    LastSegment,
+    /// 1-based, counting the non-empty `/`-separated segments.
+    Segment(usize),
+    /// Drops the last extension (`a/b.md` → `a/b`).
+    NoExt,
+    StripPrefix(String),
+}
+
+/// What the `slug` filter means in a template.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SlugStyle {
+    /// The QuickTakes slug ([`slug::quicktakes`]).
+    #[default]
+    Quicktakes,
+    /// Hugo's `urlize` ([`slug::urlize`]).
+    Urlize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError(pub String);
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+/// What a template is rendered against.
+pub struct Scope<'t, 'a> {
+    pub root: &'t Node<'a>,
+    /// The file's path relative to the corpus root.
+    pub path: &'t Path,
+}
+
+impl Template {
+    pub fn parse(source: &str) -> Result<Template, TemplateError> {
+        Self::parse_with(source, SlugStyle::Quicktakes)
+    }
+
+    /// Parses a template whose `slug` filter is `style`.
+    pub fn parse_with(source: &str, style: SlugStyle) -> Result<Template, TemplateError> {
+        let mut parts = Vec::new();
+        let mut rest = source;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(Part::Literal(rest[..open].to_string()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                return Err(TemplateError(format!(
+                    "unclosed `{{` in template `{source}`"
+                )));
+            };
+            parts.push(parse_var(&rest[open + 1..open + close], source, style)?);
+            rest = &rest[open + close + 1..];
+        }
+        if rest.contains('}') {
+            return Err(TemplateError(format!(
+                "unmatched `}}` in template `{source}`"
+            )));
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Literal(rest.to_string()));
+        }
+        Ok(Template {
+            source: source.to_string(),
+            parts,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The fields the template reads.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Var {
+                source: Source::Field(f),
+                ..
+            } => Some(f.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Renders the template; `None` when a field it reads is missing or not
+    /// a scalar (the schema rule reports that).
+    pub fn render(&self, scope: &Scope) -> Option<String> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(text) => out.push_str(text),
+                Part::Var { source, filters } => {
+                    let mut value = source_value(source, scope)?;
+                    for filter in filters {
+                        value = apply(filter, &value);
+                    }
+                    out.push_str(&value);
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+fn parse_var(inner: &str, template: &str, style: SlugStyle) -> Result<Part, TemplateError> {
+    let mut pieces = inner.split('|').map(str::trim);
+    let name = pieces.next().unwrap_or_default();
+    let source = match name {
+        "" => {
+            return Err(TemplateError(format!(
+                "empty placeholder in template `{template}`"
+            )))
+        }
+        "path" => Source::Path,
+        "path.dir" => Source::PathDir,
+        "path.name" => Source::PathName,
+        "path.stem" => Source::PathStem,
+        "path.parent" => Source::PathParent,
+        field => Source::Field(field.to_string()),
+    };
+    let filters = pieces
+        .map(|f| match f {
+            "slug" if style == SlugStyle::Urlize => Ok(Filter::Urlize),
+            "slug" => Ok(Filter::Slug),
+            "urlize" => Ok(Filter::Urlize),
+            "lower" => Ok(Filter::Lower),
+            "last_segment" => Ok(Filter::LastSegment),
+            "no_ext" => Ok(Filter::NoExt),
+            _ if f.starts_with("strip_prefix:") => {
+                Ok(Filter::StripPrefix(f["strip_prefix:".len()..].to_string()))
+            }
+            _ => match f.strip_prefix("segment:").and_then(|n| n.parse().ok()) {
+                Some(n) if n > 0 => Ok(Filter::Segment(n)),
+                _ => Err(TemplateError(format!(
+                    "unknown filter `{f}` in template `{template}` (known: slug, urlize, lower, last_segment, segment:N, no_ext, strip_prefix:TEXT)"
+                ))),
+            },
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Part::Var { source, filters })
+}
+
+fn source_value(source: &Source, scope: &Scope) -> Option<String> {
+    let name = |p: Option<&std::ffi::OsStr>| p.and_then(|s| s.to_str()).map(str::to_string);
+    let slashed = |p: &Path| {
+        p.components()
+            .map(|c| c.as_os_str().to_str())
+            .collect::<Option<Vec<_>>>()
+            .map(|parts| parts.join("/"))
+    };
+    match source {
+        Source::Path => slashed(scope.path),
+        Source::PathDir => slashed(scope.path.parent().unwrap_or(Path::new(""))),
+        Source::PathName => name(scope.path.file_name()),
+        Source::PathStem => name(scope.path.file_stem()),
+        Source::PathParent => name(scope.path.parent().and_then(Path::file_name)),
+        Source::Field(field) => match &scope.root.lookup(field)?.value {
+            Value::Str(s) => Some(s.to_string()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(f.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Null | Value::Seq(_) | Value::Map(_) => None,
+        },
+    }
+}
+
+fn apply(filter: &Filter, value: &str) -> String {
+    match filter {
+        Filter::Slug => slug::quicktakes(value),
+        Filter::Urlize => slug::urlize(value),
+        Filter::Lower => value.to_lowercase(),
+        Filter::LastSegment => value
+            .rsplit('/')
+            .find(|s| !s.is_empty())
+            .unwrap_or("")
+            .to_string(),
+        Filter::Segment(n) => value
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .nth(n - 1)
+            .unwrap_or("")
+            .to_string(),
+        Filter::NoExt => {
+            let name_start = value.rfind('/').map_or(0, |i| i + 1);
+            match value[name_start..].rfind('.') {
+                Some(dot) if dot > 0 => value[..name_start + dot].to_string(),
+                _ => value.to_string(),
+            }
+        }
+        Filter::StripPrefix(prefix) => value
+            .strip_prefix(prefix.as_str())
+            .unwrap_or(value)
+            .to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Span;
+    use fmlint_syntax::parse;
+
+    #[test]
+    fn renders_fields_filters_and_path() {
+        let text = "subject: IPO & FPO\ntitle: What is it?\nurl: /learn/a/questions/b\n";
+        let root = parse(text, Span::new(0, text.len())).root.unwrap();
+        let scope = Scope {
+            root: &root,
+            path: Path::new("content/learn/ipo--fpo/what-is-it.md"),
+        };
+        let render = |t: &str| Template::parse(t).unwrap().render(&scope);
+        assert_eq!(
+            render("/learn/{subject|slug}/questions/{title|slug}").as_deref(),
+            Some("/learn/ipo--fpo/questions/what-is-it")
+        );
+        assert_eq!(
+            render("{path.parent}/{path.stem}").as_deref(),
+            Some("ipo--fpo/what-is-it")
+        );
+        assert_eq!(
+            render("{url|segment:2}|{url|last_segment}.md").as_deref(),
+            Some("a|b.md")
+        );
+        assert_eq!(render("{missing}"), None);
+        assert_eq!(
+            render("/{path|strip_prefix:content/|no_ext}").as_deref(),
+            Some("/learn/ipo--fpo/what-is-it")
+        );
+        assert_eq!(
+            render("{path.dir}").as_deref(),
+            Some("content/learn/ipo--fpo")
+        );
+    }
+
+    #[test]
+    fn the_slug_filter_follows_the_templates_style() {
+        let text = "title: Ünïcode & Co.\n";
+        let root = parse(text, Span::new(0, text.len())).root.unwrap();
+        let scope = Scope {
+            root: &root,
+            path: Path::new("a.md"),
+        };
+        let quicktakes = Template::parse("{title|slug}").unwrap();
+        let urlize = Template::parse_with("{title|slug}", SlugStyle::Urlize).unwrap();
+        assert_eq!(quicktakes.render(&scope).as_deref(), Some("ncode--co"));
+        assert_eq!(urlize.render(&scope).as_deref(), Some("ünïcode--co."));
+    }
+
+    #[test]
+    fn rejects_bad_templates() {
+        assert!(Template::parse("{title").is_err());
+        assert!(Template::parse("{title|nope}").is_err());
+        assert!(Template::parse("{}").is_err());
+        assert!(Template::parse("a}").is_err());
+    }
+}

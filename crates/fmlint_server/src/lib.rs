@@ -1,0 +1,20 @@
+//! fmlint's language server: the linter in editors, over the Language
+//! Server Protocol on standard input and output.
+//!
+//! - [`server`]: the session: requests, notifications, progress, code
+//!   actions, publishing;
+//! - [`transport`]: the protocol's framing on byte streams;
+//! - [`positions`]: positions and URIs in the protocol's terms;
+//! - [`ignore`]: the edits of the "ignore this finding" quick fixes;
+//! - [`workspace`]: the corpus as the editor sees it (open buffers over the
+//!   files on disk), re-checked incrementally on each change.
+//!
+//! It must not know about command-line parsing or output formats.
+
+pub mod ignore;
+pub mod positions;
+pub mod server;
+mod transport;
+pub mod workspace;
+
+pub use server::run;

@@ -1,0 +1,142 @@
+//! Finds the YAML header of a Markdown file, knowing nothing about YAML.
+//!
+//! The header starts at a first line `---` (after an optional UTF-8 BOM) and
+//! ends at the next line that is `---` or `...`. Trailing spaces and a `\r`
+//! before the newline are allowed on both fence lines, so CRLF files work.
+
+use crate::span::Span;
+
+/// Where the header's pieces are, in whole-file byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// The opening `---` (without its line ending).
+    pub open: Span,
+    /// The YAML text between the fences (may be empty).
+    pub yaml: Span,
+    /// The closing `---` or `...` (without its line ending).
+    pub close: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SplitError {
+    /// The first line is not `---`; the span is that line.
+    Missing(Span),
+    /// No closing fence; the span is the opening `---`.
+    Unclosed(Span),
+}
+
+const BOM: &str = "\u{feff}";
+
+pub fn split(text: &str) -> Result<Header, SplitError> {
+    let start = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let mut lines = Lines { text, pos: start };
+    let Some((first, first_end)) = lines.next() else {
+        return Err(SplitError::Missing(Span::empty(start)));
+    };
+    if !is_fence(&text[first.range()], "---") {
+        return Err(SplitError::Missing(first));
+    }
+    let open = trimmed(text, first);
+    let yaml_start = first_end;
+    for (line, _) in lines {
+        let content = &text[line.range()];
+        if is_fence(content, "---") || is_fence(content, "...") {
+            return Ok(Header {
+                open,
+                yaml: Span::new(yaml_start, line.start as usize),
+                close: trimmed(text, line),
+            });
+        }
+    }
+    Err(SplitError::Unclosed(open))
+}
+
+/// `line` is the fence, maybe followed by spaces, tabs or a `\r`.
+fn is_fence(line: &str, fence: &str) -> bool {
+    line.strip_prefix(fence)
+        .is_some_and(|rest| rest.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\r')))
+}
+
+fn trimmed(text: &str, line: Span) -> Span {
+    let content = text[line.range()].trim_end_matches([' ', '\t', '\r']);
+    Span::new(line.start as usize, line.start as usize + content.len())
+}
+
+/// Lines as (span without `\n`, offset after the `\n`).
+struct Lines<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Iterator for Lines<'_> {
+    type Item = (Span, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text.as_bytes()[self.pos..];
+        let (end, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (self.pos + i, self.pos + i + 1),
+            None => (self.text.len(), self.text.len()),
+        };
+        let line = Span::new(self.pos, end);
+        self.pos = next;
+        Some((line, next))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice(text: &str, span: Span) -> &str {
+        &text[span.range()]
+    }
+
+    #[test]
+    fn lf_header() {
+        let text = "---\na: 1\n---\nbody\n";
+        let header = split(text).unwrap();
+        assert_eq!(slice(text, header.open), "---");
+        assert_eq!(slice(text, header.yaml), "a: 1\n");
+        assert_eq!(slice(text, header.close), "---");
+    }
+
+    #[test]
+    fn crlf_bom_and_dots() {
+        let text = "\u{feff}---\r\na: 1\r\n...\r\nbody";
+        let header = split(text).unwrap();
+        assert_eq!(header.open, Span::new(3, 6));
+        assert_eq!(slice(text, header.yaml), "a: 1\r\n");
+        assert_eq!(slice(text, header.close), "...");
+    }
+
+    #[test]
+    fn empty_header_and_eof_fence() {
+        let header = split("---\n---").unwrap();
+        assert!(header.yaml.is_empty());
+    }
+
+    #[test]
+    fn missing_and_unclosed() {
+        assert_eq!(split(""), Err(SplitError::Missing(Span::empty(0))));
+        assert_eq!(
+            split("# hi\n---\n"),
+            Err(SplitError::Missing(Span::new(0, 4)))
+        );
+        assert_eq!(split("----\n"), Err(SplitError::Missing(Span::new(0, 4))));
+        assert_eq!(
+            split("---\na: 1\n"),
+            Err(SplitError::Unclosed(Span::new(0, 3)))
+        );
+        assert_eq!(split("---"), Err(SplitError::Unclosed(Span::new(0, 3))));
+    }
+
+    #[test]
+    fn fence_must_start_the_line() {
+        let text = "---\na: ---\n ---\n---\n";
+        let header = split(text).unwrap();
+        assert_eq!(slice(text, header.yaml), "a: ---\n ---\n");
+    }
+}

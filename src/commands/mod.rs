@@ -1,0 +1,118 @@
+//! The subcommands other than `check` ([`check`]): each takes its parsed
+//! arguments and returns the exit code.
+
+use std::io::{self, Write};
+
+use anyhow::{Context, Result};
+use fmlint_engine::root::find_corpus_root;
+use fmlint_engine::{cache, config};
+use fmlint_linter::rule::FixKind;
+use fmlint_linter::rules::{self, RULES};
+
+use crate::{cli, exit};
+
+pub mod check;
+
+/// `fmlint clean`: removes the corpus's result cache.
+pub fn clean(args: &cli::CleanArgs) -> Result<u8> {
+    let dir = match &args.cache_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let root = match &args.corpus_root {
+                Some(root) => root.clone(),
+                None => {
+                    let given = args
+                        .paths
+                        .iter()
+                        .map(|p| p.canonicalize().with_context(|| format!("{}", p.display())))
+                        .collect::<Result<Vec<_>>>()?;
+                    find_corpus_root(&given)
+                }
+            };
+            cache::Config::default().root_dir(&root)
+        }
+    };
+    let removed = cache::clean(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+    if removed {
+        eprintln!("fmlint: removed {}", dir.display());
+    }
+    Ok(exit::CLEAN)
+}
+
+pub fn print_rules() -> Result<u8> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for rule in RULES {
+        let meta = rule.meta();
+        let fix = match meta.fix {
+            FixKind::None => "",
+            FixKind::Safe => "fix",
+            FixKind::Unsafe => "unsafe-fix",
+        };
+        writeln!(
+            out,
+            "{:<24} {:<8} {:<7} {:<11} {}",
+            meta.name,
+            meta.default_severity.as_str(),
+            meta.stage.as_str(),
+            fix,
+            meta.summary()
+        )?;
+    }
+    out.flush()?;
+    Ok(exit::CLEAN)
+}
+
+pub fn print_rule(name: &str) -> Result<u8> {
+    let Some(rule) = rules::find(name) else {
+        eprintln!("fmlint: error: unknown rule `{name}` (see `fmlint rules`)");
+        return Ok(exit::FAILURE);
+    };
+    let meta = rule.meta();
+    let fix = match meta.fix {
+        FixKind::None => "not fixable",
+        FixKind::Safe => "fixable with --fix",
+        FixKind::Unsafe => "fixable with --unsafe-fixes",
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    writeln!(
+        out,
+        "# {}\n\nDefault severity: {}. Runs on: {}. {}.\n\n{}",
+        meta.name,
+        meta.default_severity.as_str(),
+        meta.stage.as_str(),
+        fix,
+        meta.docs()
+    )?;
+    out.flush()?;
+    Ok(exit::CLEAN)
+}
+
+/// `fmlint init [PATH] [--force]`.
+pub fn init(args: &cli::InitArgs) -> Result<u8> {
+    config::init(&args.path, args.force)?;
+    eprintln!(
+        "fmlint: wrote the built-in QuickTakes preset to {}",
+        args.path.display()
+    );
+    Ok(exit::CLEAN)
+}
+
+/// `fmlint config [--config FILE | --isolated] [--schema]`.
+pub fn config(args: &cli::ConfigArgs) -> Result<u8> {
+    let text = if args.schema {
+        config::json_schema()
+    } else {
+        let loaded = config::Loaded::choose(&config::Choice {
+            file: args.config.as_deref(),
+            isolated: args.isolated,
+            paths: &[],
+        })?;
+        // An invalid config is reported, not printed.
+        loaded.compile(&[], &[])?;
+        loaded.into_effective_toml()?
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(exit::CLEAN)
+}
