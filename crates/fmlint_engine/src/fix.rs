@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use crate::check::{check_with, CheckResult, Options, Target};
+use crate::check::{check_with, CheckResult, FileReport, Options, Target};
 use fmlint_linter::diagnostic::{Applicability, Edit, Fix};
 use fmlint_linter::hash::hash_bytes;
 use fmlint_linter::settings::Settings;
@@ -162,17 +162,53 @@ pub struct Outcome {
 /// over an in-memory overlay until nothing applies (or [`MAX_PASSES`]),
 /// then writes every changed file once — unless `write` is false (`--diff`).
 pub fn fix(target: Target, settings: &Settings, level: Level, write: bool) -> Result<Outcome> {
-    let mut target = target;
     let options = Options {
         content_hashes: true,
         ..Options::default()
     };
-    // Canonical path → (shown path, text on disk, its hash).
-    let mut originals: HashMap<PathBuf, (Arc<Path>, String, u64)> = HashMap::new();
-    let mut applied = Vec::new();
-    let mut skipped = Vec::new();
-    let mut result = check_with(&target, settings, options)?;
+    let mut fixer = Fixer {
+        target,
+        originals: HashMap::new(),
+        applied: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let mut result = check_with(&fixer.target, settings, options)?;
     for _ in 0..MAX_PASSES {
+        if !fixer.pass(&result, level) {
+            break;
+        }
+        result = check_with(&fixer.target, settings, Options::default())?;
+    }
+    let changed = fixer.write_changed(write);
+    if write && !fixer.skipped.is_empty() {
+        // Some fixed text never reached the disk: report what is there.
+        fixer.target.overlay.clear();
+        result = check_with(&fixer.target, settings, Options::default())?;
+    }
+    fixer.applied.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Outcome {
+        applied: fixer.applied,
+        changed,
+        skipped: fixer.skipped,
+        result,
+    })
+}
+
+/// The state of a fix run between passes.
+struct Fixer {
+    /// Its overlay holds each fixed file's current text.
+    target: Target,
+    /// Canonical path → (shown path, text on disk, its hash).
+    originals: HashMap<PathBuf, (Arc<Path>, String, u64)>,
+    applied: Vec<Applied>,
+    /// Files not written, with the reason.
+    skipped: Vec<String>,
+}
+
+impl Fixer {
+    /// Applies the fixes `level` allows to every reported file of `result`;
+    /// `true` when any text changed.
+    fn pass(&mut self, result: &CheckResult, level: Level) -> bool {
         let mut progress = false;
         for file in &result.files {
             let fixes: Vec<(&'static str, &Fix)> = file
@@ -183,25 +219,8 @@ pub fn fix(target: Target, settings: &Settings, level: Level, write: bool) -> Re
             if fixes.is_empty() {
                 continue;
             }
-            let Ok(canonical) = file.path.canonicalize() else {
+            let Some((canonical, text)) = self.text_of(file) else {
                 continue;
-            };
-            let text: Arc<str> = match target.overlay.get(&canonical) {
-                Some(text) => text.clone(),
-                None => {
-                    let Ok(bytes) = fs::read(&canonical) else {
-                        continue;
-                    };
-                    let Some(hash) = file.content_hash.filter(|&h| h == hash_bytes(&bytes)) else {
-                        skipped.push(format!("{}: {}", file.path.display(), WriteError::Changed));
-                        continue;
-                    };
-                    let Ok(text) = String::from_utf8(bytes) else {
-                        continue;
-                    };
-                    originals.insert(canonical.clone(), (file.path.clone(), text.clone(), hash));
-                    text.into()
-                }
             };
             let just_fixes: Vec<&Fix> = fixes.iter().map(|(_, f)| *f).collect();
             let (after, used) = apply(&text, &just_fixes);
@@ -209,57 +228,63 @@ pub fn fix(target: Target, settings: &Settings, level: Level, write: bool) -> Re
                 continue;
             }
             progress = true;
-            applied.extend(used.into_iter().map(|i| Applied {
+            self.applied.extend(used.into_iter().map(|i| Applied {
                 path: file.path.clone(),
                 rule: fixes[i].0,
                 message: fixes[i].1.message.clone(),
             }));
-            target.overlay.insert(canonical, after.into());
+            self.target.overlay.insert(canonical, after.into());
         }
-        if !progress {
-            break;
-        }
-        result = check_with(&target, settings, Options::default())?;
+        progress
     }
-    let mut changed = Vec::new();
-    let mut written: Vec<(PathBuf, Changed)> = Vec::new();
-    for (canonical, after) in &target.overlay {
-        let Some((shown, before, hash)) = originals.get(canonical) else {
-            continue;
-        };
-        if **after == **before {
-            continue;
+
+    /// The current text of a reported file: the overlay's, else the disk's
+    /// (remembered as the original) when its bytes are still the ones
+    /// checked. `None` when it cannot be fixed.
+    fn text_of(&mut self, file: &FileReport) -> Option<(PathBuf, Arc<str>)> {
+        let canonical = file.path.canonicalize().ok()?;
+        if let Some(text) = self.target.overlay.get(&canonical) {
+            return Some((canonical, text.clone()));
         }
-        if write {
-            if let Err(error) = write_atomic(canonical, *hash, after) {
-                skipped.push(format!("{}: {error}", shown.display()));
-                applied.retain(|a| a.path != *shown);
+        let bytes = fs::read(&canonical).ok()?;
+        let Some(hash) = file.content_hash.filter(|&h| h == hash_bytes(&bytes)) else {
+            self.skipped
+                .push(format!("{}: {}", file.path.display(), WriteError::Changed));
+            return None;
+        };
+        let text = String::from_utf8(bytes).ok()?;
+        self.originals
+            .insert(canonical.clone(), (file.path.clone(), text.clone(), hash));
+        Some((canonical, text.into()))
+    }
+
+    /// Writes each changed file once (unless `write` is false), in path
+    /// order; a file that cannot be written is skipped with its fixes.
+    fn write_changed(&mut self, write: bool) -> Vec<Changed> {
+        let mut changed = Vec::new();
+        for (canonical, after) in &self.target.overlay {
+            let Some((shown, before, hash)) = self.originals.get(canonical) else {
+                continue;
+            };
+            if **after == **before {
                 continue;
             }
-        }
-        written.push((
-            canonical.clone(),
-            Changed {
+            if write {
+                if let Err(error) = write_atomic(canonical, *hash, after) {
+                    self.skipped.push(format!("{}: {error}", shown.display()));
+                    self.applied.retain(|a| a.path != *shown);
+                    continue;
+                }
+            }
+            changed.push(Changed {
                 path: shown.clone(),
                 before: before.clone(),
                 after: after.to_string(),
-            },
-        ));
+            });
+        }
+        changed.sort_by(|a, b| a.path.cmp(&b.path));
+        changed
     }
-    if write && !skipped.is_empty() {
-        // Some fixed text never reached the disk: report what is there.
-        target.overlay.clear();
-        result = check_with(&target, settings, Options::default())?;
-    }
-    written.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    changed.extend(written.into_iter().map(|(_, c)| c));
-    applied.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Outcome {
-        applied,
-        changed,
-        skipped,
-        result,
-    })
 }
 
 /// A unified diff of one changed file, `--diff` style.
