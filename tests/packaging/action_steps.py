@@ -87,8 +87,11 @@ def main():
     download.mkdir(parents=True)
     for f in dist.iterdir():
         shutil.copy(f, download / f.name)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     repository = f"http://127.0.0.1:{server.server_address[1]}/OWNER/fmlint"
