@@ -201,10 +201,9 @@ test_npm() {
   node --version
   npm --version
   local platform
-  platform="$(node -p 'process.platform + "-" + process.arch')"
-  if [ "$platform" = linux-x64 ] || [ "$platform" = linux-arm64 ]; then
-    if ! ldd --version 2>&1 | grep -qi -e glibc -e "gnu libc"; then platform="$platform-musl"; fi
-  fi
+  # The platform key as the launcher computes it (musl: no glibc runtime).
+  platform="$(node -p 'const h = process.report.getReport().header;
+    process.platform + "-" + process.arch + (process.platform === "linux" && !h.glibcVersionRuntime ? "-musl" : "")')"
   [ -d "npm/cli-$platform" ] || { echo "no npm/cli-$platform package"; return 1; }
 
   local src="$WORK/npm-src" packs="$WORK/npm-packs" project="$WORK/npm-project"
@@ -339,8 +338,8 @@ test_pre_commit() {
   cd "$corpus"
   local start
   start="$(now)"
-  echo "+ pre-commit install-hooks (PIP_NO_INDEX=1, PIP_FIND_LINKS=$WHEELHOUSE, no cargo on PATH)"
-  env PATH="$clean_path" PRE_COMMIT_HOME="$home" PIP_NO_INDEX=1 PIP_FIND_LINKS="$WHEELHOUSE" \
+  echo "+ pre-commit install-hooks (PIP_NO_INDEX=1, PIP_FIND_LINKS=$WHEELHOUSE, no pip cache, no cargo on PATH)"
+  env PATH="$clean_path" PRE_COMMIT_HOME="$home" PIP_NO_INDEX=1 PIP_FIND_LINKS="$WHEELHOUSE" PIP_NO_CACHE_DIR=1 \
     pre-commit install-hooks
   timing "pre-commit first install, wheel-based hook" "$(since "$start")"
   local hook_fmlint
