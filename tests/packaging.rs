@@ -28,7 +28,10 @@ fn toml_string(text: &str, table: &str, key: &str) -> Option<String> {
     for line in text.lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            current = line.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+            current = line
+                .trim_matches(|c| c == '[' || c == ']')
+                .trim()
+                .to_string();
             continue;
         }
         if current != table {
@@ -98,9 +101,11 @@ fn versioned_files() -> Vec<String> {
             .into_iter()
             .filter(|f| f.ends_with(".md")),
     );
-    files.extend(files_under("npm").into_iter().filter(|f| {
-        f.ends_with("/package.json") || f.ends_with(".md") || f.ends_with(".js")
-    }));
+    files.extend(
+        files_under("npm")
+            .into_iter()
+            .filter(|f| f.ends_with("/package.json") || f.ends_with(".md") || f.ends_with(".js")),
+    );
     files.extend(files_under("pre-commit-mirror"));
     files.retain(|f| root().join(f).is_file());
     files
@@ -239,16 +244,18 @@ fn every_recipe_and_package_names_the_cargo_toml_version() {
         let found = versions_in(&file, &text);
         total += found.len();
         let mut fixed = text.clone();
-        for f in found.iter().rev() {
-            seen.insert(f.what);
-            if f.version != version {
-                wrong.push(format!(
-                    "{}:{}: `{}` names {} (Cargo.toml: {version})",
-                    f.file, f.line, f.what, f.version
-                ));
-                fixed.replace_range(f.start..f.end, &version);
-            }
+        let mut stale: Vec<&Found> = found.iter().filter(|f| f.version != version).collect();
+        stale.sort_by_key(|f| f.start);
+        for f in &stale {
+            wrong.push(format!(
+                "{}:{}: `{}` names {} (Cargo.toml: {version})",
+                f.file, f.line, f.what, f.version
+            ));
         }
+        for f in stale.iter().rev() {
+            fixed.replace_range(f.start..f.end, &version);
+        }
+        seen.extend(found.iter().map(|f| f.what));
         if update && fixed != text {
             fs::write(root().join(&file), fixed).unwrap();
         }
@@ -281,15 +288,13 @@ fn every_recipe_and_package_names_the_cargo_toml_version() {
 
 #[test]
 fn the_version_scanner_reads_what_it_should() {
-    let text = "repos:\n-   repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n\
+    let text =
+        "repos:\n-   repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v5.0.0\n\
                 -   repo: https://github.com/OWNER/fmlint-pre-commit\n    rev: v0.1.0\n\
                 uses: OWNER/fmlint@v0.1.0 and actions/checkout@v6\n\
                 pip install fmlint==0.1.0; npx fmlint@0.1.0; npx fmlint@latest; rev: vX.Y.Z\n";
     let found = versions_in("x.md", text);
-    let got: Vec<(&str, &str)> = found
-        .iter()
-        .map(|f| (f.what, f.version.as_str()))
-        .collect();
+    let got: Vec<(&str, &str)> = found.iter().map(|f| (f.what, f.version.as_str())).collect();
     assert_eq!(
         got,
         [
@@ -354,7 +359,10 @@ fn every_cargo_install_is_locked() {
         "`cargo install` without --locked:\n{}",
         unlocked.join("\n")
     );
-    assert!(commands >= 5, "only {commands} cargo install commands found");
+    assert!(
+        commands >= 5,
+        "only {commands} cargo install commands found"
+    );
 }
 
 /// The platform keys of the npm packages (`linux-x64`, …): the folders
@@ -380,7 +388,10 @@ fn npm_platforms_launcher_and_release_matrix_agree() {
             rest[..rest.find('"').unwrap()].to_string()
         })
         .collect();
-    assert_eq!(optional, dirs, "npm/fmlint/package.json optionalDependencies");
+    assert_eq!(
+        optional, dirs,
+        "npm/fmlint/package.json optionalDependencies"
+    );
 
     let script = read("npm/fmlint/bin/fmlint.js");
     let in_script: BTreeSet<String> = script
@@ -433,7 +444,10 @@ fn binstall_metadata_names_the_release_archives() {
         "{pkg_url}"
     );
     let bin_dir = toml_string(&cargo, meta, "bin-dir").expect("binstall bin-dir");
-    assert_eq!(bin_dir, "{ name }-v{ version }-{ target }/{ bin }{ binary-ext }");
+    assert_eq!(
+        bin_dir,
+        "{ name }-v{ version }-{ target }/{ bin }{ binary-ext }"
+    );
     assert_eq!(toml_string(&cargo, meta, "pkg-fmt").as_deref(), Some("tgz"));
     assert_eq!(
         toml_string(
