@@ -13,10 +13,10 @@
 #                  launcher's message for a platform without a binary.
 #   3. pre-commit  a git repository made from pre-commit-mirror/ (tagged
 #                  v$VERSION); the real pre-commit installs its hook with the
-#                  wheel served from a local directory (PIP_NO_INDEX), with no
-#                  cargo or rustc on PATH, and runs it: fails on the demo
-#                  corpus with the same findings fmlint prints, passes on a
-#                  clean staged change.
+#                  wheel served from a local directory (PIP_NO_INDEX) and
+#                  cargo and rustc replaced by failing stubs, and runs it:
+#                  fails on the demo corpus with the same findings fmlint
+#                  prints, passes on a clean staged change.
 #   4. actionlint  every workflow, and action.yml's steps (tests/packaging/
 #                  lint_action.py), with shellcheck for the run scripts.
 #   5. action_steps  the shell steps that ship: release.yml's archive step
@@ -26,9 +26,10 @@
 #                  refuses a wrong one) and unpacks it.
 #
 # Tools go to a virtual environment under target/packaging/ (reused by the
-# next run). The wheel is built with CARGO_TARGET_DIR=target, so a second
-# run rebuilds nothing. Ends with `packaging: N passed, M failed`; exits 1
-# if anything failed.
+# next run). The wheel is built with CARGO_TARGET_DIR=target: a second run
+# rebuilds only fmlint itself, and only when HEAD moved (its --version
+# embeds the commit). Ends with `packaging: N passed, M failed`; exits 1 if
+# anything failed.
 #
 # FMLINT_PACKAGING_MEASURE_SOURCE_HOOK=1 also times, once, the first install
 # of the source-built hook (.pre-commit-hooks.yaml, language: rust) with
@@ -136,7 +137,8 @@ test_wheel() {
   timing "venv + pip install of the wheel" "$(since "$start")"
   local fmlint="$WHEEL_VENV/bin/fmlint"
   [ -x "$fmlint" ] || { echo "no fmlint in the venv"; return 1; }
-  unzip -l "$wheel" | grep -q "fmlint-$VERSION.data/scripts/fmlint" \
+  python3 -c 'import sys, zipfile; sys.exit(sys.argv[2] not in zipfile.ZipFile(sys.argv[1]).namelist())' \
+    "$wheel" "fmlint-$VERSION.data/scripts/fmlint" \
     || { echo "the wheel has no scripts/fmlint"; return 1; }
 
   local version_line
@@ -280,15 +282,17 @@ EOF
 }
 
 # ---------------------------------------------------------------- 3. pre-commit
-# A PATH without cargo, rustc or rustup: the hook must not need them.
+# A PATH whose cargo, rustc and rustup fail loudly: the hook must not need
+# them (a build from source would call them).
 path_without_rust() {
-  local dir out=""
-  local IFS=:
-  for dir in $PATH; do
-    if [ -x "$dir/cargo" ] || [ -x "$dir/rustc" ] || [ -x "$dir/rustup" ]; then continue; fi
-    out="${out:+$out:}$dir"
+  local shims="$WORK/no-rust-shims" tool
+  mkdir -p "$shims"
+  for tool in cargo rustc rustup; do
+    printf '#!/bin/sh\necho "%s was called: the wheel-based hook must not build from source" >&2\nexit 97\n' \
+      "$tool" > "$shims/$tool"
+    chmod 755 "$shims/$tool"
   done
-  echo "$out"
+  echo "$shims:$PATH"
 }
 
 # Makes a git repository holding the demo corpus and a pre-commit config.
@@ -338,7 +342,7 @@ test_pre_commit() {
   cd "$corpus"
   local start
   start="$(now)"
-  echo "+ pre-commit install-hooks (PIP_NO_INDEX=1, PIP_FIND_LINKS=$WHEELHOUSE, no pip cache, no cargo on PATH)"
+  echo "+ pre-commit install-hooks (PIP_NO_INDEX=1, PIP_FIND_LINKS=$WHEELHOUSE, no pip cache, cargo and rustc failing)"
   env PATH="$clean_path" PRE_COMMIT_HOME="$home" PIP_NO_INDEX=1 PIP_FIND_LINKS="$WHEELHOUSE" PIP_NO_CACHE_DIR=1 \
     pre-commit install-hooks
   timing "pre-commit first install, wheel-based hook" "$(since "$start")"
