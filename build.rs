@@ -61,17 +61,30 @@ fn from_git(dir: &Path) -> Option<String> {
     // Build again when HEAD moves: HEAD itself (a checkout, a detached
     // HEAD), the branch it points to (a commit), and packed-refs (where the
     // branch lives after `git gc`). `--git-path` resolves linked worktrees.
-    // Only files that exist: cargo reruns every time for a missing one.
-    let mut watched = vec!["HEAD".to_string(), "packed-refs".to_string()];
+    // Only paths that exist: cargo reruns every time for a missing one; a
+    // branch that is only packed is watched through its folder, where the
+    // next commit writes it.
+    let mut watched = vec![
+        ("HEAD".to_string(), false),
+        ("packed-refs".to_string(), false),
+    ];
     if let Some(reference) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
-        watched.push(reference);
+        watched.push((reference, true));
     }
-    for name in watched {
-        if let Some(path) = git(dir, &["rev-parse", "--git-path", &name]) {
-            let path = dir.join(path);
-            if path.is_file() {
-                println!("cargo:rerun-if-changed={}", path.display());
-            }
+    for (name, is_branch) in watched {
+        let Some(path) = git(dir, &["rev-parse", "--git-path", &name]) else {
+            continue;
+        };
+        let path = dir.join(path);
+        let watch = if path.is_file() {
+            Some(path.as_path())
+        } else if is_branch {
+            path.parent().filter(|p| p.is_dir())
+        } else {
+            None
+        };
+        if let Some(watch) = watch {
+            println!("cargo:rerun-if-changed={}", watch.display());
         }
     }
     Some(commit)
