@@ -13,7 +13,7 @@ use fmlint_linter::settings::Settings;
 #[derive(Debug, Parser)]
 #[command(
     name = "fmlint",
-    version,
+    version = env!("FMLINT_LONG_VERSION"),
     about = "A fast linter for the YAML front matter of Markdown files"
 )]
 pub struct Cli {
