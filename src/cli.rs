@@ -14,6 +14,8 @@ use fmlint_linter::settings::Settings;
 #[command(
     name = "fmlint",
     version = env!("FMLINT_LONG_VERSION"),
+    // Every subcommand's man page names the version too.
+    propagate_version = true,
     about = "A fast linter for the YAML front matter of Markdown files"
 )]
 pub struct Cli {
@@ -45,8 +47,20 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print a man page (roff): fmlint's, or one subcommand's; or write
+    /// every page to a directory.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`fmlint man check` is
+    /// fmlint-check(1)); fmlint(1) when absent.
+    pub subcommand: Option<String>,
+
+    /// Write every page (fmlint.1, fmlint-check.1, …) into DIR instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -246,10 +260,33 @@ pub fn completions(shell: clap_complete::Shell) -> Result<u8> {
     Ok(crate::exit::CLEAN)
 }
 
-/// `fmlint man`: the man page (roff), from the clap model.
-pub fn man() -> Result<u8> {
+/// `fmlint man`: the man pages (roff), from the clap model: one for
+/// fmlint and one for each subcommand, so `check`'s options have a page.
+pub fn man(args: &ManArgs) -> Result<u8> {
+    let mut command = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    command.build();
+    if let Some(dir) = &args.dir {
+        std::fs::create_dir_all(dir)?;
+        clap_mangen::generate_to(command, dir)?;
+        eprintln!("fmlint: wrote the man pages to {}", dir.display());
+        return Ok(crate::exit::CLEAN);
+    }
+    let page = match &args.subcommand {
+        None => command,
+        Some(name) => match command.find_subcommand(name) {
+            Some(sub) => sub.clone(),
+            None => anyhow::bail!(
+                "no subcommand `{name}`; the pages are fmlint and {}",
+                command
+                    .get_subcommands()
+                    .map(|s| format!("fmlint-{}", s.get_name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    clap_mangen::Man::new(page).render(&mut out)?;
     std::io::Write::flush(&mut out)?;
     Ok(crate::exit::CLEAN)
 }

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Init(args) => commands::init(&args),
         Command::Config(args) => commands::config(&args),
         Command::Completions { shell } => cli::completions(shell),
-        Command::Man => cli::man(),
+        Command::Man(args) => cli::man(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -348,3 +348,66 @@ fn rules_and_rule_docs() {
         .stdout(predicate::str::starts_with("# url-mismatch\n"))
         .stdout(predicate::str::contains("## Why is this bad"));
 }
+
+/// A mistyped rule name gets the rule it was likely meant to be, on the
+/// command line and in `fmlint rule`; `ALL` works in any case.
+#[test]
+fn mistyped_rule_names_get_did_you_mean() {
+    let dir = tempfile::tempdir().unwrap();
+    write_article(dir.path(), 1, "Star Gazing", "What is a comet?", "");
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--ignore", "dupicate-id"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown rule `dupicate-id`; did you mean `duplicate-id`?",
+        ));
+    fmlint()
+        .args(["rule", "url-mismach"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `url-mismatch`?"));
+    fmlint()
+        .args(["rule", "zzzz"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`fmlint rules` lists the rules"));
+    for all in ["ALL", "all", "All"] {
+        fmlint()
+            .current_dir(dir.path())
+            .args(["check", ".", "--select", all])
+            .assert()
+            .code(0);
+    }
+}
+
+/// Every subcommand has a man page: `check`'s options are documented.
+#[test]
+fn every_subcommand_has_a_man_page() {
+    fmlint()
+        .args(["man", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(".TH fmlint-check 1"))
+        .stdout(predicate::str::contains("unsafe\\-fixes"));
+    let dir = tempfile::tempdir().unwrap();
+    fmlint()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    for page in [
+        "fmlint.1",
+        "fmlint-check.1",
+        "fmlint-rule.1",
+        "fmlint-server.1",
+    ] {
+        assert!(dir.path().join(page).is_file(), "{page} is missing");
+    }
+    fmlint()
+        .args(["man", "chekc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fmlint-check"));
+}

@@ -204,3 +204,39 @@ fn fix_summary_counts_applied_and_remaining() {
         "{out}"
     );
 }
+
+/// A check ends by saying what the fixes could do, as ruff does; the
+/// fix-only flags alone say what they need; the fix summary's counts read
+/// as English ("1 error", not "1 errors").
+#[test]
+fn output_says_what_is_fixable_and_what_fix_flags_need() {
+    let dir = tempfile::tempdir().unwrap();
+    copy(Path::new("fixtures/quicktakes"), dir.path());
+    let (code, _, stderr) = run(dir.path(), &["check", "--format", "concise"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l == "6 fixable with `--fix` (3 more with `--unsafe-fixes`)"),
+        "{stderr}"
+    );
+    for flag in ["--unsafe-fixes", "--show-fixes"] {
+        let (_, _, stderr) = run(dir.path(), &["check", flag, "--format", "concise"]);
+        assert!(
+            stderr.contains(&format!(
+                "warning: `{flag}` applies with `--fix` or `--diff`"
+            )),
+            "{stderr}"
+        );
+    }
+    let (_, _, stderr) = run(
+        dir.path(),
+        &["check", "--fix", "--unsafe-fixes", "--format", "concise"],
+    );
+    let summary = stderr.lines().find(|l| l.starts_with("applied ")).unwrap();
+    assert!(
+        summary.contains(" remaining (") && !summary.contains(" 1 errors"),
+        "{summary}"
+    );
+    assert!(!stderr.contains("applies with `--fix`"), "{stderr}");
+}

@@ -22,6 +22,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         .as_deref()
         .map(baseline::Baseline::load)
         .transpose()?;
+    warn_fix_flags_alone(args);
     let mut target = target(args)?;
     if args.fix || args.diff {
         // Fix passes lint in-memory texts; the cache would only be written
@@ -38,6 +39,24 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     let broken_pipe = write_result(args, &result)?;
     Ok(finish(args, &result, broken_pipe))
+}
+
+/// `--show-fixes` and `--unsafe-fixes` change what `--fix` and `--diff`
+/// do; alone they do nothing, which the user should hear about.
+fn warn_fix_flags_alone(args: &CheckArgs) {
+    if args.fix || args.diff || args.quiet {
+        return;
+    }
+    for (given, flag) in [
+        (args.unsafe_fixes, "--unsafe-fixes"),
+        (args.show_fixes, "--show-fixes"),
+    ] {
+        if given {
+            eprintln!(
+                "fmlint: warning: `{flag}` applies with `--fix` or `--diff`; add one of them"
+            );
+        }
+    }
 }
 
 /// What to check, from the arguments (and standard input's text).
@@ -138,6 +157,9 @@ fn finish(args: &CheckArgs, result: &CheckResult, broken_pipe: bool) -> u8 {
     let too_many_warnings = args.max_warnings.filter(|&max| counts.warnings > max);
     if !args.quiet && !broken_pipe {
         eprintln!("{}", report::summary_line(result));
+        if let Some(line) = report::fixable_line(result) {
+            eprintln!("{line}");
+        }
         // For benchmarks: where the time went.
         if std::env::var_os("FMLINT_TIMINGS").is_some() {
             eprintln!(
@@ -225,12 +247,12 @@ fn fix_files(args: &CheckArgs, target: Target, settings: &Settings) -> anyhow::R
         }
         let verb = if args.diff { "would apply" } else { "applied" };
         eprintln!(
-            "{verb} {} in {}; {} remaining ({} errors, {} warnings)",
+            "{verb} {} in {}; {} remaining ({}, {})",
             report::plural(outcome.applied.len(), "fix"),
             report::plural(outcome.changed.len(), "file"),
             counts.errors + counts.warnings,
-            counts.errors,
-            counts.warnings
+            report::plural(counts.errors, "error"),
+            report::plural(counts.warnings, "warning")
         );
     }
     Ok(

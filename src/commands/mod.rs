@@ -41,21 +41,29 @@ pub fn clean(args: &cli::CleanArgs) -> Result<u8> {
 
 pub fn print_rules() -> Result<u8> {
     let mut out = io::BufWriter::new(io::stdout().lock());
-    for rule in RULES {
-        let meta = rule.meta();
-        let fix = match meta.fix {
-            FixKind::None => "",
-            FixKind::Safe => "fix",
-            FixKind::Unsafe => "unsafe-fix",
-        };
+    let row = |out: &mut dyn Write, cells: [&str; 5]| {
+        let [name, severity, stage, fix, summary] = cells;
         writeln!(
             out,
-            "{:<24} {:<8} {:<7} {:<11} {}",
-            meta.name,
-            meta.default_severity.as_str(),
-            meta.stage.as_str(),
-            fix,
-            meta.summary()
+            "{name:<24} {severity:<8} {stage:<7} {fix:<6} {summary}"
+        )
+    };
+    row(
+        &mut out,
+        ["RULE", "SEVERITY", "RUNS ON", "FIX", "WHAT IT CHECKS"],
+    )?;
+    for rule in RULES {
+        let meta = rule.meta();
+        let summary = meta.summary();
+        row(
+            &mut out,
+            [
+                meta.name,
+                meta.default_severity.as_str(),
+                meta.stage.as_str(),
+                meta.fix.as_str(),
+                &summary,
+            ],
         )?;
     }
     out.flush()?;
@@ -64,7 +72,10 @@ pub fn print_rules() -> Result<u8> {
 
 pub fn print_rule(name: &str) -> Result<u8> {
     let Some(rule) = rules::find(name) else {
-        eprintln!("fmlint: error: unknown rule `{name}` (see `fmlint rules`)");
+        eprintln!(
+            "fmlint: error: unknown rule `{name}`; {}",
+            rules::unknown_rule_help(name)
+        );
         return Ok(exit::FAILURE);
     };
     let meta = rule.meta();

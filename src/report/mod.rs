@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use fmlint_engine::check::CheckResult;
-use fmlint_linter::diagnostic::Severity;
+use fmlint_linter::diagnostic::{Applicability, Severity};
 
 mod concise;
 mod full;
@@ -85,6 +85,32 @@ pub fn counts(result: &CheckResult) -> Counts {
 }
 
 /// `1 file`, `2 files`, `2 fixes`.
+/// What the fixes could do about the findings shown, as ruff says it:
+/// `3 fixable with `--fix` (2 more with `--unsafe-fixes`)`; `None` when no
+/// finding has a fix.
+pub fn fixable_line(result: &CheckResult) -> Option<String> {
+    let (mut safe, mut unsafe_) = (0, 0);
+    for fix in result
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .filter_map(|d| d.fix.as_ref())
+    {
+        match fix.applicability {
+            Applicability::Safe => safe += 1,
+            Applicability::Unsafe => unsafe_ += 1,
+        }
+    }
+    match (safe, unsafe_) {
+        (0, 0) => None,
+        (0, _) => Some(format!("{unsafe_} fixable with `--fix --unsafe-fixes`")),
+        (_, 0) => Some(format!("{safe} fixable with `--fix`")),
+        _ => Some(format!(
+            "{safe} fixable with `--fix` ({unsafe_} more with `--unsafe-fixes`)"
+        )),
+    }
+}
+
 pub fn plural(n: usize, word: &str) -> String {
     match (n, word.ends_with('x')) {
         (1, _) => format!("{n} {word}"),

@@ -10,7 +10,8 @@
 //!   shared across threads; [`schema`], [`template`], [`dates`], [`slug`]:
 //!   the conventions they carry;
 //! - [`suppress`]: `# fmlint-ignore` comments; [`isolate`]: a panicking
-//!   rule becomes an `internal-error` finding.
+//!   rule becomes an `internal-error` finding; [`suggest`]: "did you
+//!   mean" for mistyped names.
 //!
 //! It takes text and compiled settings and gives findings. It must not know
 //! about `fmlint.toml` (the engine compiles it into [`settings::Settings`]),
@@ -31,5 +32,6 @@ pub mod rules;
 pub mod schema;
 pub mod settings;
 pub mod slug;
+pub mod suggest;
 pub mod suppress;
 pub mod template;

@@ -65,6 +65,17 @@ pub enum FixKind {
     Unsafe,
 }
 
+impl FixKind {
+    /// As the rule table says it: `safe`, `unsafe`, or empty.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixKind::None => "",
+            FixKind::Safe => "safe",
+            FixKind::Unsafe => "unsafe",
+        }
+    }
+}
+
 /// When a rule runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {

@@ -146,17 +146,10 @@ impl Compiler<'_> {
         if fmlint_linter::rules::find(name.get_ref()).is_some() {
             return true;
         }
-        let close = RULES
-            .iter()
-            .map(|r| r.meta().name)
-            .find(|known| similar(known, name.get_ref()));
         self.errors.push(
             name.span(),
             format!("unknown rule `{}`", name.get_ref()),
-            Some(match close {
-                Some(known) => format!("did you mean `{known}`? (`fmlint rules` lists them all)"),
-                None => "`fmlint rules` lists the rules".into(),
-            }),
+            Some(fmlint_linter::rules::unknown_rule_help(name.get_ref())),
         );
         false
     }
@@ -495,27 +488,4 @@ fn quoted(names: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Whether `b` is a likely typo of `a`: one edit apart, or one contains the
-/// other.
-pub(super) fn similar(a: &str, b: &str) -> bool {
-    if a.contains(b) && b.len() > 3 || b.contains(a) {
-        return true;
-    }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()] <= 2
 }

@@ -1,6 +1,5 @@
 //! The config loader and compiler on small configs.
 
-use super::compile::similar;
 use super::errors::line_col;
 use super::*;
 
@@ -41,13 +40,6 @@ fn validation_errors_have_positions() {
     assert!(found[0].2.contains("url-mismatc"));
     assert_eq!((found[1].0, found[1].1), (6, 12));
     assert_eq!((found[2].0, found[2].1), (8, 8));
-}
-
-#[test]
-fn the_typo_finder_finds_typos() {
-    assert!(similar("url-mismatch", "url-mismatc"));
-    assert!(similar("duplicate-id", "duplicate-ids"));
-    assert!(!similar("schema", "url-mismatch"));
 }
 
 #[test]

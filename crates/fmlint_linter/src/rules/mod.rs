@@ -9,7 +9,7 @@
 use anyhow::{bail, Result};
 
 use crate::diagnostic::Severity;
-use crate::rule::{FixKind, Rule};
+use crate::rule::Rule;
 use crate::settings::{RuleSet, Settings};
 
 mod consistency;
@@ -66,11 +66,7 @@ pub fn markdown_table() -> String {
     );
     for rule in RULES {
         let meta = rule.meta();
-        let fix = match meta.fix {
-            FixKind::None => "",
-            FixKind::Safe => "safe",
-            FixKind::Unsafe => "unsafe",
-        };
+        let fix = meta.fix.as_str();
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} |\n",
             meta.name,
@@ -114,12 +110,12 @@ impl RuleSet {
 
     /// `select` (when not empty) keeps only the named rules, turning them on
     /// at their default severity if they were off; `ignore` turns rules
-    /// off. `ALL` names every rule.
+    /// off. `ALL` (in any case) names every rule.
     pub fn select(mut self, select: &[String], ignore: &[String]) -> Result<RuleSet> {
         check_names(select)?;
         check_names(ignore)?;
         let named = |names: &[String], rule: &dyn Rule| {
-            names.iter().any(|n| n == "ALL" || n == rule.meta().name)
+            names.iter().any(|n| is_all(n) || n == rule.meta().name)
         };
         for (severity, rule) in self.severities.iter_mut().zip(RULES) {
             if !select.is_empty() {
@@ -171,11 +167,25 @@ impl RuleSet {
     }
 }
 
+/// Whether `name` is `ALL` (every rule), in any case.
+fn is_all(name: &str) -> bool {
+    name.eq_ignore_ascii_case("all")
+}
+
 fn check_names(names: &[String]) -> Result<()> {
     for name in names {
-        if name != "ALL" && crate::rules::find(name).is_none() {
-            bail!("unknown rule `{name}` (see `fmlint rules`)");
+        if !is_all(name) && find(name).is_none() {
+            bail!("unknown rule `{name}`; {}", unknown_rule_help(name));
         }
     }
     Ok(())
+}
+
+/// What to do about the unknown rule name `name`: the rule it was likely
+/// meant to be, or where the names are listed.
+pub fn unknown_rule_help(name: &str) -> String {
+    match crate::suggest::closest(name, RULES.iter().map(|r| r.meta().name)) {
+        Some(known) => format!("did you mean `{known}`? (`fmlint rules` lists them all)"),
+        None => "`fmlint rules` lists the rules".to_string(),
+    }
 }
