@@ -411,3 +411,78 @@ fn every_subcommand_has_a_man_page() {
         .code(2)
         .stderr(predicate::str::contains("fmlint-check"));
 }
+
+/// Piped, the `full` format does not wrap: a long message stays on one
+/// line for the program reading it.
+#[test]
+fn piped_full_output_is_not_wrapped() {
+    let out = fmlint()
+        .current_dir("fixtures/quicktakes")
+        .args(["check", "."])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.lines().any(|l| l.ends_with(
+            "× url `/learn/music-theory/questions/what-makes-a-chord-sound-minor` \
+             is also used by content/learn/music-theory/what-makes-a-chord-sound-minor.md"
+        )),
+        "{out}"
+    );
+}
+
+/// On a terminal, the `full` format wraps at the terminal's width, at
+/// spaces only: no path or URL is ever split. (A real pseudo-terminal of
+/// 70 columns, from util-linux `script`.)
+#[test]
+fn terminal_full_output_wraps_at_the_terminal_width_never_inside_a_path() {
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs util-linux `script`"
+        );
+        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("fmlint");
+    let output = Command::new("script")
+        .current_dir("fixtures/quicktakes")
+        .args(["-qec"])
+        .arg(format!(
+            "stty rows 40 cols 70; {} check . --color never",
+            binary.display()
+        ))
+        .arg("/dev/null")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    let message_lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['×', '│', '☞']))
+        .collect();
+    assert!(!message_lines.is_empty(), "{out}");
+    for line in &message_lines {
+        // Wider only when one word (a path) is wider than the terminal.
+        let words = line
+            .trim_start()
+            .split_once(' ')
+            .map_or("", |(_, rest)| rest);
+        assert!(
+            line.chars().count() <= 70 || !words.trim().contains(' '),
+            "wider than the terminal: {line}"
+        );
+    }
+    assert!(
+        out.contains("`/learn/music-theory/questions/what-makes-a-chord-sound-minor`"),
+        "a URL was split: {out}"
+    );
+    assert!(
+        out.contains(
+            "content/learn/sailing--navigation/how-do-sailors-use-a-sextant-to-find-latitude.md"
+        ),
+        "a path was split: {out}"
+    );
+}

@@ -126,7 +126,7 @@ fn write_result(args: &CheckArgs, result: &CheckResult) -> anyhow::Result<bool> 
         let file = std::fs::File::create(path)
             .with_context(|| format!("cannot create {}", path.display()))?;
         let mut out = io::BufWriter::new(file);
-        write_findings(args, result, &mut out, false)
+        write_findings(args, result, &mut out, false, false)
             .and_then(|()| out.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
         return Ok(false);
@@ -137,7 +137,8 @@ fn write_result(args: &CheckArgs, result: &CheckResult) -> anyhow::Result<bool> 
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = write_findings(args, result, &mut out, color).and_then(|()| out.flush());
+    let written = write_findings(args, result, &mut out, color, io::stdout().is_terminal())
+        .and_then(|()| out.flush());
     let broken_pipe = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
     if !broken_pipe {
         written?;
@@ -222,7 +223,13 @@ fn fix_files(args: &CheckArgs, target: Target, settings: &Settings) -> anyhow::R
             .iter()
             .try_for_each(|change| out.write_all(fix::unified_diff(change).as_bytes()))
     } else {
-        write_findings(args, &outcome.result, &mut out, false)
+        write_findings(
+            args,
+            &outcome.result,
+            &mut out,
+            false,
+            io::stdout().is_terminal(),
+        )
     }
     .and_then(|()| out.flush());
     if let Err(error) = written {
@@ -272,18 +279,30 @@ fn fix_files(args: &CheckArgs, target: Target, settings: &Settings) -> anyhow::R
     )
 }
 
+/// Writes the findings in the chosen format. `terminal`: `out` is a
+/// terminal, so the `full` format wraps at its width (piped or written to a
+/// file, it does not wrap at all).
 fn write_findings(
     args: &CheckArgs,
     result: &CheckResult,
     out: &mut dyn Write,
     color: bool,
+    terminal: bool,
 ) -> io::Result<()> {
     if args.statistics {
         return report::write_statistics(result, out);
     }
     let options = report::FullOptions {
         color,
-        ..Default::default()
+        width: match terminal {
+            true => terminal_width(),
+            false => report::NO_WRAP,
+        },
     };
     report::write(args.format, result, out, &options)
+}
+
+/// The terminal's width in columns (100 when it cannot be told).
+fn terminal_width() -> usize {
+    terminal_size::terminal_size().map_or(100, |(width, _)| usize::from(width.0).max(40))
 }

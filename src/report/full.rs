@@ -24,9 +24,13 @@ use fmlint_linter::diagnostic::{Diagnostic, Location, Severity};
 
 pub struct FullOptions {
     pub color: bool,
-    /// Line width for wrapping messages; fixed so output is deterministic.
+    /// Line width for wrapping messages (the terminal's on a terminal;
+    /// fixed in tests so output is deterministic; [`NO_WRAP`] when piped).
     pub width: usize,
 }
+
+/// A width no message reaches: output read by programs is not wrapped.
+pub const NO_WRAP: usize = 1 << 20;
 
 impl Default for FullOptions {
     fn default() -> Self {
@@ -45,8 +49,11 @@ pub fn write(result: &CheckResult, out: &mut dyn Write, options: &FullOptions) -
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
-        // Messages carry URLs and paths that users copy: never break them.
+        // Messages carry URLs and paths that users copy: never break them,
+        // not even at their hyphens or slashes; wrap at spaces only.
         .with_break_words(false)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_links(false);
     let rendered: Vec<String> = result
         .files

@@ -19,7 +19,7 @@ mod junit;
 mod sarif;
 mod shared;
 
-pub use full::FullOptions;
+pub use full::{FullOptions, NO_WRAP};
 pub use github::{escape_data, escape_property};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
