@@ -69,15 +69,21 @@ pub fn write(result: &CheckResult, out: &mut dyn Write, options: &FullOptions) -
 
 fn render_file(file: &FileReport, handler: &GraphicalReportHandler) -> String {
     let source = match &file.source {
-        Some(text) => FileSource::new(&file.path, text.clone()),
+        Some(text) => Some(FileSource::new(&file.path, text.clone())),
         None => FileSource::read(&file.path),
+    };
+    // A file that cannot be shown (not text, or gone): each finding on
+    // one line that names the file and the position.
+    let Some(source) = source else {
+        return file.diagnostics.iter().map(|d| one_line(file, d)).collect();
     };
     let mut others: HashMap<Arc<Path>, FileSource> = HashMap::new();
     for d in &file.diagnostics {
         for related in &d.related {
-            others
-                .entry(related.path.clone())
-                .or_insert_with(|| FileSource::read(&related.path));
+            others.entry(related.path.clone()).or_insert_with(|| {
+                FileSource::read(&related.path)
+                    .unwrap_or_else(|| FileSource::new(&related.path, "".into()))
+            });
         }
     }
     let mut out = String::new();
@@ -86,18 +92,30 @@ fn render_file(file: &FileReport, handler: &GraphicalReportHandler) -> String {
         if handler.render_report(&mut out, &report).is_err() {
             // Rendering into a String fails only if a snippet cannot be
             // cut; fall back to the one-line form.
-            out.push_str(&format!(
-                "{}:{}:{}: {}[{}] {}\n",
-                file.path.display(),
-                d.location.start.line,
-                d.location.start.column,
-                d.severity.as_str(),
-                d.rule,
-                d.message
-            ));
+            out.push_str(&one_line(file, d));
+        } else {
+            out.push('\n');
         }
-        out.push('\n');
     }
+    out
+}
+
+/// A finding as `path:line:col: severity[rule] message`, its help on the
+/// next line, and a blank line.
+fn one_line(file: &FileReport, d: &Diagnostic) -> String {
+    let mut out = format!(
+        "{}:{}:{}: {}[{}] {}\n",
+        file.path.display(),
+        d.location.start.line,
+        d.location.start.column,
+        d.severity.as_str(),
+        d.rule,
+        d.message
+    );
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out.push('\n');
     out
 }
 
@@ -124,14 +142,11 @@ impl FileSource {
         }
     }
 
-    /// Reads the file again for its snippet. A file that vanished or is not
-    /// text any more renders without one.
-    fn read(path: &Path) -> Self {
-        let text = std::fs::read(path)
-            .ok()
-            .and_then(|bytes| String::from_utf8(bytes).ok())
-            .unwrap_or_default();
-        FileSource::new(path, text.into())
+    /// Reads the file again for its snippet; `None` for a file that
+    /// vanished or is not text.
+    fn read(path: &Path) -> Option<Self> {
+        let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+        Some(FileSource::new(path, text.into()))
     }
 
     fn line_of(&self, offset: usize) -> usize {

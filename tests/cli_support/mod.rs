@@ -73,9 +73,15 @@ pub fn edit(dir: &Path, path: &str, edit: impl FnOnce(String) -> String) {
     fs::write(dir.join(path), edit(text)).expect("write fixture file");
 }
 
-/// The summary line without its timing (`… checked in 0.01 s`).
+/// The summary line without its timing (`… checked in 0.01 s`): the last
+/// line that counts files checked (a line about fixes may follow it).
 pub fn summary(stderr: &str) -> String {
-    let line = stderr.lines().last().unwrap_or("");
+    let line = stderr
+        .lines()
+        .rev()
+        .find(|l| l.contains(" checked in "))
+        .or(stderr.lines().last())
+        .unwrap_or("");
     let Some(at) = line.find(" checked in ") else {
         return line.to_string();
     };

@@ -41,13 +41,22 @@ pub fn lint_bytes(
     report: bool,
     want_summary: bool,
 ) -> Linted {
-    let unreadable = |offset: usize, message: String| {
-        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or("");
+    let unreadable = |offset: usize, what: &str, why: &str, help: &str| {
+        let before = &bytes[..offset];
+        let valid = match std::str::from_utf8(before) {
+            Ok(valid) => valid,
+            Err(error) => std::str::from_utf8(&before[..error.valid_up_to()]).unwrap_or(""),
+        };
         let lines = LineIndex::new(valid);
+        let at = lines.line_col(valid.len());
+        let message = format!(
+            "{what} at line {}, column {} (byte offset {offset}): {why}",
+            at.line, at.column
+        );
         let mut diagnostics = Vec::new();
         if let Some(severity) = settings.rules.severity(rules::UnreadableFile::META.name) {
             diagnostics.push(rule::resolve(
-                Diagnostic::new(Span::empty(valid.len()), message),
+                Diagnostic::new(Span::empty(valid.len()), message).with_help(help.to_string()),
                 &rules::UnreadableFile::META,
                 severity,
                 &lines,
@@ -62,19 +71,27 @@ pub fn lint_bytes(
             content_hash: None,
         }
     };
-    if let Some(nul) = memchr::memchr(0, bytes) {
-        return unreadable(
-            nul,
-            format!("the file contains a NUL byte at offset {nul}: not a text file"),
-        );
-    }
-    let text = match std::str::from_utf8(bytes) {
+    // The first reason the bytes are not text: a NUL, or a byte that is
+    // not UTF-8.
+    let nul = memchr::memchr(0, bytes);
+    let text = match std::str::from_utf8(&bytes[..nul.unwrap_or(bytes.len())]) {
+        Ok(_) if nul.is_some() => {
+            return unreadable(
+                nul.unwrap_or_default(),
+                "a NUL byte",
+                "the file is not text",
+                "remove the NUL byte, or keep binary files out of the checked paths (`exclude` in fmlint.toml)",
+            );
+        }
         Ok(text) => text,
         Err(error) => {
             let at = error.valid_up_to();
+            let what = format!("byte 0x{:02X}", bytes[at]);
             return unreadable(
                 at,
-                format!("the file is not valid UTF-8 (invalid byte at offset {at})"),
+                &what,
+                "the file is not valid UTF-8",
+                "save the file as UTF-8 (front matter is read as UTF-8 text)",
             );
         }
     };
