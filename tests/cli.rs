@@ -486,3 +486,38 @@ fn terminal_full_output_wraps_at_the_terminal_width_never_inside_a_path() {
         "a path was split: {out}"
     );
 }
+
+/// A named file that is not Markdown is skipped with its reason; when
+/// nothing is left to check the run fails; a missing path fails without a
+/// "0 errors" summary that would read as a pass.
+#[test]
+fn named_paths_that_cannot_be_checked_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    write_article(dir.path(), 1, "Star Gazing", "What is a comet?", "");
+    fs::write(dir.path().join("notes.txt"), "not markdown\n").unwrap();
+    let comet = "content/learn/star-gazing/what-is-a-comet.md";
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "notes.txt", comet])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "warning: notes.txt: not a Markdown file (.md, .mdx, .markdown); skipped",
+        ))
+        .stderr(predicate::str::contains("1 file checked"));
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "notes.txt"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "none of the paths given is a Markdown file",
+        ));
+    fmlint()
+        .current_dir(dir.path())
+        .args(["check", "missing.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("missing.md"))
+        .stderr(predicate::str::contains("checked in").not());
+}

@@ -148,15 +148,28 @@ fn write_result(args: &CheckArgs, result: &CheckResult) -> anyhow::Result<bool> 
 
 /// The run's errors and summary on standard error, and the exit code.
 fn finish(args: &CheckArgs, result: &CheckResult, broken_pipe: bool) -> u8 {
+    if !args.quiet {
+        for warning in &result.warnings {
+            eprintln!("fmlint: warning: {warning}");
+        }
+    }
     for error in &result.errors {
         eprintln!("fmlint: error: {error}");
     }
+    // Every path named was left out: a green run would hide a mistake.
+    if result.files.is_empty() && result.errors.is_empty() && !result.warnings.is_empty() {
+        eprintln!("fmlint: error: none of the paths given is a Markdown file to check");
+        return exit::FAILURE;
+    }
+    // Nothing was checked because of the errors above: a summary of zero
+    // findings would read as a pass.
+    let nothing_checked = result.files.is_empty() && !result.errors.is_empty();
     if let (Some(error), false) = (&result.cache_error, args.quiet) {
         eprintln!("fmlint: warning: cannot write the cache: {error}");
     }
     let counts = report::counts(result);
     let too_many_warnings = args.max_warnings.filter(|&max| counts.warnings > max);
-    if !args.quiet && !broken_pipe {
+    if !args.quiet && !broken_pipe && !nothing_checked {
         eprintln!("{}", report::summary_line(result));
         if let Some(line) = report::fixable_line(result) {
             eprintln!("{line}");

@@ -51,7 +51,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         .and_then(|d| d.canonicalize())
         .context("cannot read the working directory")?;
     let mut result = CheckResult::default();
-    let targets = targets::resolve(target, &mut result.errors);
+    let targets = targets::resolve(target, &mut result.errors, &mut result.warnings);
     if targets.given.is_empty() {
         result.elapsed = start.elapsed();
         return Ok(result);

@@ -54,6 +54,9 @@ pub struct CheckResult {
     /// Problems that are not findings about a file: unreadable paths, walk
     /// errors. Any of them makes the exit code 2.
     pub errors: Vec<String>,
+    /// Named paths left out for a stated reason (a file that is not
+    /// Markdown); they do not change the exit code.
+    pub warnings: Vec<String>,
     pub elapsed: Duration,
     /// Time spent building the index and running cross-file rules.
     pub corpus_phase: Duration,

@@ -27,8 +27,16 @@ impl Targets {
     }
 }
 
-/// Resolves `target.paths`; what cannot be checked goes to `errors`.
-pub(super) fn resolve(target: &Target, errors: &mut Vec<String>) -> Targets {
+/// The extensions of the files fmlint checks when they are named.
+const MARKDOWN: &[&str] = &["md", "mdx", "markdown"];
+
+/// Resolves `target.paths`; what cannot be checked goes to `errors`, what
+/// is left out on purpose to `warnings`.
+pub(super) fn resolve(
+    target: &Target,
+    errors: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Targets {
     let mut given = Vec::new();
     let mut named_links = Vec::new();
     for path in &target.paths {
@@ -44,6 +52,12 @@ pub(super) fn resolve(target: &Target, errors: &mut Vec<String>) -> Targets {
             // never opened, as reading one could block forever.
             Ok(canonical) if !canonical.is_file() && !canonical.is_dir() => {
                 errors.push(format!("{}: not a regular file; skipped", path.display()))
+            }
+            Ok(canonical) if canonical.is_file() && !is_markdown(&canonical) => {
+                warnings.push(format!(
+                    "{}: not a Markdown file (.md, .mdx, .markdown); skipped",
+                    path.display()
+                ))
             }
             Ok(canonical) => match crate::walk::link_location(path) {
                 Some(location) => named_links.push((path.as_path(), location, canonical)),
@@ -75,4 +89,10 @@ fn canonical_missing(path: &Path, target: &Target) -> Option<PathBuf> {
     };
     let canonical = parent.canonicalize().ok()?.join(name);
     (target.report_affected || target.overlay.contains_key(&canonical)).then_some(canonical)
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| MARKDOWN.iter().any(|m| e.eq_ignore_ascii_case(m)))
 }
