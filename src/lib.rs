@@ -19,6 +19,7 @@ use std::io;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod progress;
 pub mod report;
 
 use cli::{Cli, Command};

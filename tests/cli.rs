@@ -439,26 +439,14 @@ fn piped_full_output_is_not_wrapped() {
 /// 70 columns, from util-linux `script`.)
 #[test]
 fn terminal_full_output_wraps_at_the_terminal_width_never_inside_a_path() {
-    if Command::new("script").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs util-linux `script`"
-        );
-        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+    let Some(out) = on_a_terminal(
+        Path::new("fixtures/quicktakes"),
+        70,
+        "check . --color never",
+        "",
+    ) else {
         return;
-    }
-    let binary = assert_cmd::cargo::cargo_bin("fmlint");
-    let output = Command::new("script")
-        .current_dir("fixtures/quicktakes")
-        .args(["-qec"])
-        .arg(format!(
-            "stty rows 40 cols 70; {} check . --color never",
-            binary.display()
-        ))
-        .arg("/dev/null")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    };
     let message_lines: Vec<&str> = out
         .lines()
         .filter(|l| l.trim_start().starts_with(['×', '│', '☞']))
@@ -520,4 +508,83 @@ fn named_paths_that_cannot_be_checked_say_why() {
         .code(2)
         .stderr(predicate::str::contains("missing.md"))
         .stderr(predicate::str::contains("checked in").not());
+}
+
+/// Runs `fmlint ARGS` in `dir` on a real pseudo-terminal `columns` wide
+/// (util-linux `script`); its output (stdout and stderr together), or `None` without
+/// `script` outside CI.
+fn on_a_terminal(dir: &Path, columns: u32, args: &str, env: &str) -> Option<String> {
+    if Command::new("script").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs util-linux `script`"
+        );
+        eprintln!("skipped: no `script` (util-linux) to make a terminal");
+        return None;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("fmlint");
+    let output = Command::new("script")
+        .current_dir(dir)
+        .arg("-qec")
+        .arg(format!(
+            "stty rows 40 cols {columns}; {env} {} {args}",
+            binary.display()
+        ))
+        .arg("/dev/null")
+        .output()
+        .unwrap();
+    Some(String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"))
+}
+
+/// A long run on a terminal: a progress line on stderr while files are
+/// read (erased before the findings), and the counts by rule after many
+/// findings. Piped, neither.
+#[test]
+fn long_runs_show_progress_and_end_with_the_counts_by_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let gone = related(1, 9_000 + i, "Star Gazing", "What is gone?");
+        write_article(
+            dir.path(),
+            i + 1,
+            "Star Gazing",
+            &format!("Question {i}?"),
+            &gone,
+        );
+    }
+    let Some(out) = on_a_terminal(
+        dir.path(),
+        100,
+        "check . --format concise --no-cache",
+        "FMLINT_PROGRESS_DELAY_MS=0",
+    ) else {
+        return;
+    };
+    assert!(
+        out.contains("\rchecking: ") || out.contains("\r\x1b[Kchecking: "),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("\r\x1b[K"),
+        "the progress line is erased: {out:?}"
+    );
+    let shape = out
+        .split("Findings by rule:\n")
+        .nth(1)
+        .expect("counts by rule");
+    assert!(shape.starts_with("60  dangling-reference"), "{shape}");
+    let piped = fmlint()
+        .current_dir(dir.path())
+        .env("FMLINT_PROGRESS_DELAY_MS", "0")
+        .args(["check", ".", "--format", "concise", "--no-cache"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&piped.stdout),
+        String::from_utf8_lossy(&piped.stderr),
+    );
+    assert!(!stdout.contains("Findings by rule"), "{stdout}");
+    assert!(!stderr.contains("checking:"), "{stderr}");
 }

@@ -30,7 +30,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         target.cache = None;
         return fix_files(args, target, &settings);
     }
-    let mut result = check_with(&target, &settings, options(args))?;
+    let display = match args.quiet {
+        true => None,
+        false => crate::progress::start(target.progress.get_or_insert_with(Default::default)),
+    };
+    let checked = check_with(&target, &settings, options(args));
+    if let Some(display) = display {
+        display.stop();
+    }
+    let mut result = checked?;
     if let Some(path) = &args.write_baseline {
         return write_baseline(args, path, &result);
     }
@@ -136,14 +144,37 @@ fn write_result(args: &CheckArgs, result: &CheckResult) -> anyhow::Result<bool> 
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let terminal = io::stdout().is_terminal();
     let mut out = io::BufWriter::new(io::stdout().lock());
-    let written = write_findings(args, result, &mut out, color, io::stdout().is_terminal())
+    let written = write_findings(args, result, &mut out, color, terminal)
+        .and_then(|()| write_shape(args, result, &mut out, terminal))
         .and_then(|()| out.flush());
     let broken_pipe = matches!(&written, Err(e) if e.kind() == io::ErrorKind::BrokenPipe);
     if !broken_pipe {
         written?;
     }
     Ok(broken_pipe)
+}
+
+/// Findings past which a terminal's reader is shown the per-rule counts
+/// after them, so the shape of a long run is seen first.
+const LONG_OUTPUT: usize = 50;
+
+/// After many findings on a terminal in a human format: the counts by rule
+/// (what `--statistics` prints).
+fn write_shape(
+    args: &CheckArgs,
+    result: &CheckResult,
+    out: &mut dyn Write,
+    terminal: bool,
+) -> io::Result<()> {
+    let human = matches!(args.format, report::Format::Full | report::Format::Concise);
+    let findings: usize = result.files.iter().map(|f| f.diagnostics.len()).sum();
+    if !terminal || !human || args.statistics || findings <= LONG_OUTPUT {
+        return Ok(());
+    }
+    writeln!(out, "\nFindings by rule:")?;
+    report::write_statistics(result, out)
 }
 
 /// The run's errors and summary on standard error, and the exit code.

@@ -38,7 +38,7 @@ mod target;
 mod targets;
 
 pub use result::{BaselineOutcome, CheckResult, FileReport};
-pub use target::{Options, Overlay, Target};
+pub use target::{Options, Overlay, Progress, Target};
 
 pub fn check(target: &Target, settings: &Settings) -> Result<CheckResult> {
     check_with(target, settings, Options::default())

@@ -54,6 +54,10 @@ pub(super) fn run(
     };
     cached.resize_with(files.len(), || None);
     let cache = &*cache;
+    let progress = target.progress.as_deref();
+    if let Some(progress) = progress {
+        progress.found(files.len());
+    }
     pool.install(|| {
         files
             .par_iter()
@@ -84,6 +88,9 @@ pub(super) fn run(
                     ),
                     (None, None) => (file.lint_path(settings, options), None),
                 };
+                if let Some(progress) = progress {
+                    progress.linted_one();
+                }
                 if linted.content_hash.is_none() && options.content_hashes {
                     linted.content_hash = overlay.map(|t| hash_bytes(t.as_bytes()));
                 }

@@ -2,6 +2,7 @@
 //! command line, fixes, the language server's tests) hands the pipeline.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Texts that stand in for files on disk (fixed but unwritten files, an
@@ -16,6 +17,9 @@ pub struct Target {
     /// Worker threads; 0 lets rayon choose.
     pub threads: usize,
     pub overlay: Overlay,
+    /// Counts the corpus files as the per-file pass finishes them, for a
+    /// progress display.
+    pub progress: Option<Arc<Progress>>,
     /// Read and write the result cache ([`crate::cache`]); `None` lints
     /// every file.
     pub cache: Option<crate::cache::Config>,
@@ -37,4 +41,29 @@ pub struct Options {
     pub value_hashes: bool,
     /// Fill [`FileReport::content_hash`] (for fixes).
     pub content_hashes: bool,
+}
+
+/// How far a check is: corpus files linted of those found.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+}
+
+impl Progress {
+    /// (files linted, files found).
+    pub fn get(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    pub(super) fn found(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub(super) fn linted_one(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
 }
