@@ -62,8 +62,9 @@ const MDN_LIKE: &str = r#"{"lineWidth": -1, "schema": {"type": "object", "additi
 fn a_file_that_is_not_a_schema_is_refused_with_the_pointer_to_use() {
     let stderr = config_error("config.json", "config.json", MDN_LIKE);
     assert!(stderr.contains("is not a JSON Schema"), "{stderr}");
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        stderr.contains("schema = \"config.json#/schema\""),
+        flat.contains("`schema = \"config.json#/schema\"`"),
         "{stderr}"
     );
 }

@@ -72,20 +72,25 @@ fn from_map(
     None
 }
 
-/// The `description` (or else `title`) of the schema that failed, or of
-/// the one that brought it in place (`properties.slug: {$ref, description}`).
+/// The `title` and `description` of the schema that failed, or of the one
+/// that brought it in place (`properties.slug: {$ref, description}`):
+/// "Slug: URL path of the page".
 pub(super) fn description(docs: &Docs, error: &ValidationError) -> Option<String> {
     let trail = docs.trail(error.evaluation_path().as_str());
     let mut i = trail.len().checked_sub(1)?;
     loop {
         let schema = trail[i].schema;
-        for key in ["description", "title"] {
-            if let Some(Json::String(text)) = schema.get(key) {
-                let text = text.trim();
-                if !text.is_empty() {
-                    return Some(text.to_string());
-                }
-            }
+        let text = |key: &str| {
+            schema
+                .get(key)
+                .and_then(Json::as_str)
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+        };
+        match (text("title"), text("description")) {
+            (Some(title), Some(description)) => return Some(format!("{title}: {description}")),
+            (Some(one), None) | (None, Some(one)) => return Some(one.to_string()),
+            (None, None) => {}
         }
         if i == 0 || !IN_PLACE.contains(&trail[i - 1].keyword.as_str()) {
             return None;

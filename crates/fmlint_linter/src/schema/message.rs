@@ -198,10 +198,8 @@ pub(super) fn not_allowed(s: &Subject, allowed: &[&Json]) -> Text {
     match guess {
         Some(guess) => text
             .label(format!("did you mean `{guess}`?"))
-            .help(format!("did you mean `{guess}`? {listed}")),
-        None => text
-            .label("not an allowed value")
-            .help(capitalized(&listed)),
+            .help(format!("did you mean `{guess}`? {}", capitalized(&listed))),
+        None => text.label("not an allowed value").help(listed),
     }
 }
 
@@ -321,12 +319,12 @@ fn type_fix(s: &Subject, expected: &[String]) -> Option<String> {
 }
 
 fn pattern_text(s: &Subject, name: &str, pattern: &str) -> Text {
-    let described = super::custom::description(s.docs, s.error);
-    let message = match (&described, shown(s.node)) {
-        (Some(d), Some(v)) => format!("{name} {v} does not have the expected form: {d}"),
-        (Some(d), None) => format!("{name} does not have the expected form: {d}"),
-        (None, Some(v)) => format!("{name} {v} does not have the expected form"),
-        (None, None) => format!("{name} does not have the expected form"),
+    let described = super::custom::description(s.docs, s.error)
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    let message = match shown(s.node) {
+        Some(v) => format!("{name} is {v}, which does not have the expected form{described}"),
+        None => format!("{name} does not have the expected form{described}"),
     };
     Text::new(message)
         .label("does not match the pattern")
@@ -350,7 +348,9 @@ fn format_text(name: &str, node: &Node, format: &str) -> Text {
         "json-pointer" => ("JSON pointer", Some("/a/b")),
         other => (other, None),
     };
-    let value = shown(node).map(|v| format!(" {v}")).unwrap_or_default();
+    let value = shown(node)
+        .map(|v| format!(" is {v}, which"))
+        .unwrap_or_default();
     let help = match example {
         Some(example) => format!("the schema asks for `format: {format}`, e.g. `{example}`"),
         None => format!("the schema asks for `format: {format}`"),

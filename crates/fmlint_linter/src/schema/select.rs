@@ -211,10 +211,12 @@ fn merge_allowed<'e>(branches: &[Branch<'e>], best: usize) -> Vec<Leaf<'e>> {
         .collect();
     let mut out = Vec::with_capacity(branches[best].leaves.len());
     for leaf in &branches[best].leaves {
-        let Some(mut allowed) = leaf.allowed() else {
+        if leaf.allowed().is_none() {
             out.push(copy(leaf));
             continue;
-        };
+        }
+        // In the schema's order, whichever branch was best.
+        let mut allowed = Vec::new();
         for peer in &peers {
             for other in peer.leaves.iter().filter(|o| o.path() == leaf.path()) {
                 for value in other.allowed().into_iter().flatten() {
