@@ -287,3 +287,60 @@ fn custom_messages_replace_fmlints() {
     assert_eq!(d.message, "page-type must match the slug's section");
     assert!(d.help.as_deref().unwrap().contains("`css-property`"));
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `--unsafe-fixes` applies the schema's fixes in place, keeping the
+/// author's style, and a second run has nothing left to fix.
+#[test]
+fn unsafe_fixes_correct_values_and_rename_keys_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        &common::fixtures().join("schema/invalid-mdn-page-type"),
+        dir.path(),
+    );
+    let fix = |dir: &Path| {
+        assert_cmd::Command::cargo_bin("fmlint")
+            .unwrap()
+            .current_dir(dir)
+            .args([
+                "check",
+                ".",
+                "--no-cache",
+                "--fix",
+                "--unsafe-fixes",
+                "--format",
+                "concise",
+            ])
+            .output()
+            .unwrap()
+    };
+    fix(dir.path());
+    let color =
+        std::fs::read_to_string(dir.path().join("files/en-us/web/css/color/index.md")).unwrap();
+    assert!(color.contains("\npage-type: css-property\n"), "{color}");
+    assert!(
+        color.contains("\nspec-urls: https://drafts.csswg.org/css-color/#the-color-property\n"),
+        "{color}"
+    );
+    let accept = std::fs::read_to_string(
+        dir.path()
+            .join("files/en-us/web/http/headers/accept/index.md"),
+    )
+    .unwrap();
+    assert!(accept.contains("\npage-type: http-header\n"), "{accept}");
+    let again = fix(dir.path());
+    let stderr = String::from_utf8(again.stderr).unwrap();
+    assert!(stderr.contains("applied 0 fixes"), "{stderr}");
+}

@@ -19,8 +19,9 @@ use super::docs::{Docs, Step, IN_PLACE};
 
 const MESSAGE_KEYS: &[&str] = &["x-fmlint-message", "errorMessage"];
 
-/// How far `known_keys` looks through composites.
+/// How far `known_keys` looks through composites, and at how many schemas.
 const MAX_DEPTH: usize = 8;
+const MAX_VISITS: usize = 1000;
 
 /// The schema author's message for `error` (`missing`: the key a
 /// `required` failure is about).
@@ -109,7 +110,8 @@ pub(super) fn known_keys<'d>(docs: &'d Docs, error: &ValidationError) -> Vec<&'d
     };
     let mut keys = Vec::new();
     let deep = step.keyword == "unevaluatedProperties";
-    collect_keys(step.schema, deep, 0, &mut keys, docs);
+    let mut budget = MAX_VISITS;
+    collect_keys(step.schema, deep, 0, &mut keys, docs, &mut budget);
     keys
 }
 
@@ -119,7 +121,13 @@ fn collect_keys<'d>(
     depth: usize,
     keys: &mut Vec<&'d str>,
     docs: &'d Docs,
+    budget: &mut usize,
 ) {
+    // `$ref`s may loop and composites fan out: a schema is user input.
+    if *budget == 0 {
+        return;
+    }
+    *budget -= 1;
     if let Some(Json::Object(properties)) = schema.get("properties") {
         for key in properties.keys() {
             if !keys.contains(&key.as_str()) {
@@ -138,13 +146,13 @@ fn collect_keys<'d>(
             .flatten()
         {
             if let Some(sub) = sub.as_object() {
-                collect_keys(sub, deep, depth + 1, keys, docs);
+                collect_keys(sub, deep, depth + 1, keys, docs, budget);
             }
         }
     }
     for keyword in ["then", "else"] {
         if let Some(sub) = schema.get(keyword).and_then(Json::as_object) {
-            collect_keys(sub, deep, depth + 1, keys, docs);
+            collect_keys(sub, deep, depth + 1, keys, docs, budget);
         }
     }
     if let Some(target) = schema
@@ -154,7 +162,7 @@ fn collect_keys<'d>(
         .and_then(|p| docs.root().pointer(p))
         .and_then(Json::as_object)
     {
-        collect_keys(target, deep, depth + 1, keys, docs);
+        collect_keys(target, deep, depth + 1, keys, docs, budget);
     }
 }
 
