@@ -268,22 +268,19 @@ impl Walk<'_> {
 
     fn keyword(&mut self, key: &str, at: &str) {
         let location = if at.is_empty() { "/" } else { at };
-        if let Some((_, since, name)) = LATER
+        if let Some((_, _, since)) = LATER
             .iter()
-            .find(|(k, since, _)| *k == key && draft_rank(self.draft) < draft_rank(*since))
+            .find(|(k, draft, _)| *k == key && draft_rank(self.draft) < draft_rank(*draft))
         {
             self.problems.push((
                 format!(
-                    "`{key}` at `{location}` is not a keyword of {}: it would be ignored (it came in draft {name})",
+                    "`{key}` at `{location}` is not a keyword of {}: it would be ignored (it came in draft {since})",
                     super::source::draft_name(self.draft)
                 ),
                 Some(format!(
-                    "declare a later draft, e.g. `\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"`, or remove `{key}`; {} is {}'s `$schema`",
-                    super::source::draft_name(self.draft),
-                    "this schema"
+                    "declare a draft that has it (`\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"`), or remove `{key}`"
                 )),
             ));
-            let _ = since;
             return;
         }
         if KEYWORDS.contains(&key) || FOREIGN.contains(&key) || key.starts_with("x-") {
