@@ -239,7 +239,7 @@ fn discovery_walks_up_and_config_and_isolated_choose() {
     );
     // `--isolated`: the QuickTakes preset, whose schema rejects blog posts.
     let isolated = run(&root, &["check", "--isolated", "--format", "concise"]);
-    assert!(isolated.stdout.contains("missing required field `_schema`"));
+    assert!(isolated.stdout.contains("required fields: `_schema`, "));
     assert!(!isolated.stdout.contains("[field-mismatch]"));
     // `--config FILE` wins over the nearest fmlint.toml: this one has no
     // collections, so the preset's apply (its `%Y-%m-%d` dates).

@@ -111,7 +111,7 @@ fn a_ref_to_a_sibling_schema_file_is_followed() {
     // Defined by `$defs` in the same schema.
     assert!(
         out.stdout
-            .contains("error[schema] `slug` does not match the pattern"),
+            .contains("error[schema] `slug` is `Bad Slug`, which does not have the expected form"),
         "{}",
         out.stdout
     );
@@ -144,7 +144,9 @@ fn editing_a_referenced_schema_file_invalidates_the_cache() {
         second.stdout
     );
     assert!(
-        second.stdout.contains("`slug` does not match"),
+        second
+            .stdout
+            .contains("`slug` is `Bad Slug`, which does not"),
         "{}",
         second.stdout
     );

@@ -347,7 +347,7 @@ fn tabs_for_indentation() {
 /// A header of 100,000 top-level keys: each is an unknown field.
 /// Ignored: it hangs (quadratic) in `CompiledSchema::check`, which looks
 /// each unexpected key up with a linear `Node::entry` scan; 20,000 keys take
-/// 4.5 s, 100,000 over a minute. Needs a `crates/fmlint_linter/src/schema.rs` change.
+/// 4.5 s, 100,000 over a minute. Needs a `crates/fmlint_linter/src/schema/report.rs` change.
 #[test]
 fn hundred_thousand_keys() {
     let mut text = String::from("---\n");

@@ -8,7 +8,7 @@
 //!   rules run over it;
 //! - [`settings`] and [`collection`]: compiled settings, built once and
 //!   shared across threads; [`schema`], [`template`], [`dates`], [`slug`]:
-//!   the conventions they carry;
+//!   the conventions they carry; [`similar`]: "did you mean";
 //! - [`suppress`]: `# fmlint-ignore` comments; [`isolate`]: a panicking
 //!   rule becomes an `internal-error` finding; [`suggest`]: "did you
 //!   mean" for mistyped names.
@@ -31,6 +31,7 @@ pub mod rule;
 pub mod rules;
 pub mod schema;
 pub mod settings;
+pub mod similar;
 pub mod slug;
 pub mod suggest;
 pub mod suppress;

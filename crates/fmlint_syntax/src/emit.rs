@@ -114,6 +114,21 @@ impl Slot {
     }
 }
 
+/// The edit that renames the key written at `key` in `text` to `new`,
+/// keeping its quotes (single, double or none) where YAML allows; the
+/// value and everything around the key are left as they are.
+pub fn rename_key(text: &str, key: Span, new: &str, in_flow: bool) -> Edit {
+    let old = text.get(key.range()).unwrap_or("");
+    let replacement = if old.starts_with('\'') && !new.chars().any(char::is_control) {
+        format!("'{}'", new.replace('\'', "''"))
+    } else if !old.starts_with('"') && plain_safe(new, in_flow) {
+        new.to_string()
+    } else {
+        double_quoted(new)
+    };
+    edit(key, replacement)
+}
+
 fn edit(span: Span, replacement: String) -> Edit {
     Edit { span, replacement }
 }
@@ -189,6 +204,25 @@ mod tests {
         let reparsed = parse(&out, Span::new(0, out.len())).root.unwrap();
         let value = reparsed.get(key).unwrap().as_str().unwrap().to_string();
         (out, value)
+    }
+
+    #[test]
+    fn renamed_keys_keep_their_quotes_and_value() {
+        for (yaml, new, expected) in [
+            ("authr: Ann # who\n", "author", "author: Ann # who\n"),
+            ("'authr': Ann\n", "author", "'author': Ann\n"),
+            ("\"authr\": Ann\n", "author", "\"author\": Ann\n"),
+            ("authr: Ann\n", "a: b", "\"a: b\": Ann\n"),
+        ] {
+            let tree = parse(yaml, Span::new(0, yaml.len())).root.unwrap();
+            let key = tree.entries()[0].key.span;
+            let edit = rename_key(yaml, key, new, false);
+            let mut out = yaml.to_string();
+            out.replace_range(edit.span.range(), &edit.replacement);
+            assert_eq!(out, expected);
+            let reparsed = parse(&out, Span::new(0, out.len())).root.unwrap();
+            assert_eq!(reparsed.entries()[0].key.text, new);
+        }
     }
 
     #[test]

@@ -309,17 +309,24 @@ impl Compiler<'_> {
             }),
             // The project whose files `$ref`s may read is the config's
             // directory (`fmlint_linter::schema`'s docs).
-            None => CompiledSchema::load(text, &self.base_dir.join(text), self.base_dir),
+            None => {
+                let (file, pointer) = fmlint_linter::schema::split_spec(text);
+                CompiledSchema::load(text, &self.base_dir.join(file), pointer, self.base_dir)
+            }
         };
         match compiled {
             Ok(schema) => Some(Arc::new(schema)),
             Err(error) => {
-                match error.downcast_ref::<fmlint_linter::schema::Refused>() {
-                    Some(refused) => {
-                        self.errors
-                            .push(spec.span(), refused.message.clone(), refused.help.clone())
+                if let Some(refused) = error.downcast_ref::<fmlint_linter::schema::Refused>() {
+                    self.errors
+                        .push(spec.span(), refused.message.clone(), refused.help.clone());
+                } else if let Some(invalid) = error.downcast_ref::<fmlint_linter::schema::Invalid>()
+                {
+                    for (message, help) in &invalid.problems {
+                        self.errors.push(spec.span(), message.clone(), help.clone());
                     }
-                    None => self.errors.at(spec, format!("{error:#}")),
+                } else {
+                    self.errors.at(spec, format!("{error:#}"));
                 }
                 None
             }

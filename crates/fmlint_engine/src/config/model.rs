@@ -98,8 +98,11 @@ pub struct CollectionConfig {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(with = "Vec<String>")]
     pub exclude: Vec<Spanned<String>>,
-    /// A JSON Schema (draft 2020-12) for the front matter: a path relative
-    /// to this file, or `builtin:NAME` (`builtin:quicktakes-article`).
+    /// A JSON Schema for the front matter (drafts 04 to 2020-12, by its
+    /// `$schema`; 2020-12 without one): a path relative to this file, to
+    /// a JSON or YAML file, optionally with a JSON pointer to the schema
+    /// inside it (`front-matter-config.json#/schema`), or `builtin:NAME`
+    /// (`builtin:quicktakes-article`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub schema: Option<Spanned<String>>,
