@@ -8,10 +8,10 @@
 //!   rules run over it;
 //! - [`settings`] and [`collection`]: compiled settings, built once and
 //!   shared across threads; [`schema`], [`template`], [`dates`], [`slug`]:
-//!   the conventions they carry; [`similar`]: "did you mean";
+//!   the conventions they carry;
 //! - [`suppress`]: `# fmlint-ignore` comments; [`isolate`]: a panicking
-//!   rule becomes an `internal-error` finding; [`suggest`]: "did you
-//!   mean" for mistyped names.
+//!   rule becomes an `internal-error` finding; [`similar`]: "did you mean"
+//!   for mistyped names and values.
 //!
 //! It takes text and compiled settings and gives findings. It must not know
 //! about `fmlint.toml` (the engine compiles it into [`settings::Settings`]),
@@ -33,6 +33,5 @@ pub mod schema;
 pub mod settings;
 pub mod similar;
 pub mod slug;
-pub mod suggest;
 pub mod suppress;
 pub mod template;

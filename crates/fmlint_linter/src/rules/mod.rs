@@ -184,7 +184,7 @@ fn check_names(names: &[String]) -> Result<()> {
 /// What to do about the unknown rule name `name`: the rule it was likely
 /// meant to be, or where the names are listed.
 pub fn unknown_rule_help(name: &str) -> String {
-    match crate::suggest::closest(name, RULES.iter().map(|r| r.meta().name)) {
+    match crate::similar::closest(name, RULES.iter().map(|r| r.meta().name)) {
         Some(known) => format!("did you mean `{known}`? (`fmlint rules` lists them all)"),
         None => "`fmlint rules` lists the rules".to_string(),
     }
