@@ -217,7 +217,7 @@ fn output_says_what_is_fixable_and_what_fix_flags_need() {
     assert!(
         stderr
             .lines()
-            .any(|l| l == "6 fixable with `--fix` (3 more with `--unsafe-fixes`)"),
+            .any(|l| l == "6 fixable with `--fix` (4 more with `--unsafe-fixes`)"),
         "{stderr}"
     );
     for flag in ["--unsafe-fixes", "--show-fixes"] {
