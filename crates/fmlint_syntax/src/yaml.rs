@@ -158,10 +158,15 @@ fn tag_span(text: &str, span: Span) -> Span {
     let Some(node) = text.get(start..) else {
         return Span::empty(start);
     };
+    // A property ends at a space, a line break or a flow indicator; a
+    // verbatim tag (`!<tag:yaml.org,2002:int>`) at its `>`.
     let token_end = |from: usize| {
-        node[from..]
-            .find([' ', '\t', '\r', '\n'])
-            .map_or(node.len(), |n| from + n)
+        let rest = &node[from..];
+        let end = match rest.strip_prefix("!<") {
+            Some(verbatim) => verbatim.find('>').map(|n| n + 3),
+            None => rest.find([' ', '\t', '\r', '\n', ',', '[', ']', '{', '}']),
+        };
+        end.map_or(node.len(), |n| from + n)
     };
     let mut i = 0;
     for _ in 0..2 {
@@ -491,6 +496,12 @@ mod issue_17 {
                 "a: !<tag:yaml.org,2002:int> abc\n",
                 "!<tag:yaml.org,2002:int>",
             ),
+            ("a: [1, !!int x]\n", "!!int"),
+            ("a: {k: !!int}\n", "!!int"),
+            ("a: &x\n  # note\n  !!null\n  x\n", "!!null"),
+            ("a: !!str [x]\n", "!!str"),
+            ("a: !!seq {k: v}\n", "!!seq"),
+            ("a: !!map\n  - x\n", "!!map"),
         ] {
             let (at, message) = syntax_error(text);
             assert_eq!(at, tag, "{text:?}");
