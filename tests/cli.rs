@@ -281,6 +281,36 @@ fn output_is_identical_whatever_the_thread_count() {
     }
 }
 
+/// Regression (issue 17): `--threads` was unbounded: `-j 10000` started
+/// ten thousand workers and ran for minutes. The request is lowered to what
+/// the machine can use, the binary says so, and the findings are the same.
+#[test]
+fn an_absurd_thread_count_is_lowered_and_said() {
+    let dir = broken_corpus(30);
+    let run = |threads: &str| {
+        fmlint()
+            .current_dir(dir.path())
+            .args(["check", "--threads", threads, "--format", "concise"])
+            .timeout(std::time::Duration::from_secs(120))
+            .assert()
+            .code(1)
+            .get_output()
+            .clone()
+    };
+    let one = run("1");
+    let absurd = run("100000");
+    assert_eq!(
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&absurd.stdout)
+    );
+    let stderr = String::from_utf8_lossy(&absurd.stderr);
+    assert!(
+        stderr.contains("fmlint: warning: --threads 100000 lowered to "),
+        "{stderr}"
+    );
+    assert!(!String::from_utf8_lossy(&one.stderr).contains("lowered"));
+}
+
 #[test]
 fn a_closed_pipe_is_a_normal_exit() {
     let dir = broken_corpus(2000);

@@ -155,6 +155,12 @@ const CASES: &[(&str, bool)] = &[
     ("a: 1\n b: 2\n", false),
     ("a:\n    b: 1\n  c: 2\n", false),
     ("a: x\n- y\n", false),
+    // Characters YAML forbids are saphyr's to refuse (issue 17), and so
+    // are integers beyond i64.
+    ("a: x\u{81}y\n", false),
+    ("a: 'x\u{fffe}'\n", false),
+    ("# \u{9f}\na: 1\n", false),
+    ("a: 12345678901234567890\n", false),
 ];
 
 #[test]

@@ -138,3 +138,30 @@ fn readme_rule_table_is_generated_from_the_registry() {
         }
     }
 }
+
+/// Regression (issue 17): with keys 1, 7, 3, 4, 5 in file order,
+/// `reference-numbering` reported `related_article3` ("follows
+/// `related_article1`") and its fix renamed four keys. The misnumbered key
+/// is `related_article7`; the fix renames just it, to `related_article2`.
+#[test]
+fn reference_numbering_reports_the_misnumbered_key_and_renames_only_it() {
+    let case = common::fixtures().join("reference-numbering/invalid-one-key-misnumbered.md");
+    let text = std::fs::read_to_string(&case).expect("fixture");
+    let result = common::lint_only(&case, &["reference-numbering"]);
+    let found: Vec<_> = result.files.iter().flat_map(|f| &f.diagnostics).collect();
+    let [finding] = found.as_slice() else {
+        panic!("expected one finding, got {found:#?}");
+    };
+    assert_eq!(finding.field.as_deref(), Some("related_article7"));
+    assert_eq!(
+        finding.message,
+        "`related_article7` follows `related_article1`: references must be numbered without gaps"
+    );
+    let fix = finding.fix.as_ref().expect("a fix");
+    let edits: Vec<_> = fix
+        .edits
+        .iter()
+        .map(|e| (&text[e.span.range()], e.replacement.as_str()))
+        .collect();
+    assert_eq!(edits, [("related_article7", "related_article2")]);
+}

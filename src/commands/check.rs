@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use fmlint_engine::check::{check_with, CheckResult, Options, Target};
-use fmlint_engine::{baseline, cache, fix};
+use fmlint_engine::{baseline, cache, fix, workers};
 use fmlint_linter::hash::hash_str;
 use fmlint_linter::settings::Settings;
 
@@ -72,7 +72,7 @@ fn target(args: &CheckArgs) -> anyhow::Result<Target> {
     let mut target = Target {
         paths: args.paths.clone(),
         corpus_root: args.corpus_root.clone(),
-        threads: args.threads(),
+        threads: threads(args),
         cache: (!args.no_cache).then(|| cache::Config {
             dir: args.cache_dir.clone(),
             // The config's text: what the compiled settings cannot show.
@@ -94,6 +94,21 @@ fn target(args: &CheckArgs) -> anyhow::Result<Target> {
         target.overlay.insert(canonical, text.into());
     }
     Ok(target)
+}
+
+/// `--threads`, with a warning when it asks for more than the engine will
+/// start (it lowers the request itself: [`fmlint_engine::workers`]).
+fn threads(args: &CheckArgs) -> usize {
+    let requested = args.threads();
+    let limit = workers::limit();
+    if requested > limit && !args.quiet {
+        eprintln!(
+            "fmlint: warning: --threads {requested} lowered to {limit} ({} cores × {})",
+            workers::cores(),
+            workers::PER_CORE
+        );
+    }
+    requested
 }
 
 /// What the run computes beyond the findings: value hashes where a

@@ -5,6 +5,7 @@
 //! - [`root`]: where a corpus is, and paths as users see them;
 //! - [`walk`]: file discovery (ripgrep's `ignore` walker and `globset`);
 //! - [`check`]: the check pipeline, as named stages;
+//! - [`workers`]: how many threads a run starts;
 //! - [`cache`]: the result cache; [`baseline`]: known findings;
 //!   [`fix`]: applying fixes in bounded passes, writing files safely.
 //!
@@ -19,3 +20,4 @@ pub mod config;
 pub mod fix;
 pub mod root;
 pub mod walk;
+pub mod workers;

@@ -50,14 +50,15 @@ pub struct WalkError {
     pub message: String,
 }
 
-/// Every matching regular file under `root`, sorted, plus the errors met.
+/// Every matching regular file under `root`, sorted, plus the errors met,
+/// on `threads` walkers (as lowered by [`crate::workers::workers`]).
 pub fn walk(root: &Path, filter: &FileFilter, threads: usize) -> (Vec<PathBuf>, Vec<WalkError>) {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     WalkBuilder::new(root)
         .require_git(false)
         .follow_links(false)
-        .threads(threads)
+        .threads(crate::workers::workers(threads, usize::MAX))
         .build_parallel()
         .run(|| {
             Box::new(|entry| {

@@ -317,10 +317,13 @@ impl Emitter<'_, '_> {
     fn parse_problems(&mut self, problems: &[Problem]) {
         for problem in problems {
             match problem {
-                Problem::Syntax { at, message } => self.emit(
-                    &rules::YamlSyntax::META,
-                    Diagnostic::new(*at, format!("invalid YAML: {message}")),
-                ),
+                Problem::Syntax { at, message, help } => {
+                    let mut diagnostic = Diagnostic::new(*at, format!("invalid YAML: {message}"));
+                    if let Some(help) = help {
+                        diagnostic = diagnostic.with_help(help.clone());
+                    }
+                    self.emit(&rules::YamlSyntax::META, diagnostic);
+                }
                 Problem::DuplicateKey { key, first, name } => {
                     let first_line = self.lines.line_col(first.start as usize).line;
                     self.emit(

@@ -54,7 +54,7 @@ pub fn scan(root: &Path, settings: &Settings, threads: usize) -> Result<Scan> {
     let filter = FileFilter::new(&settings.include, &settings.exclude)?;
     let (paths, walk_errors) = walk(root, &filter, threads);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(fmlint_engine::workers::workers(threads, paths.len()))
         .build()
         .context("cannot start worker threads")?;
     let files = pool.install(|| {

@@ -22,7 +22,7 @@
 
 use std::borrow::Cow;
 
-use crate::builder::{Builder, Event, ScalarTag};
+use crate::builder::{Builder, Event, Tag};
 use crate::span::Span;
 use crate::tree::Style;
 
@@ -36,7 +36,7 @@ const MAX_KEY: usize = 256;
 /// `None` when the text is outside the subset, and the builder must be
 /// thrown away.
 pub(super) fn scan<'a>(source: &'a str, base: usize, builder: &mut Builder<'a>) -> Option<()> {
-    if !source.ends_with('\n') || !plain_text(source.as_bytes()) {
+    if !source.ends_with('\n') || !plain_text(source) {
         return None;
     }
     let mut scanner = Scanner {
@@ -55,9 +55,11 @@ pub(super) fn scan<'a>(source: &'a str, base: usize, builder: &mut Builder<'a>) 
     (scanner.pos >= scanner.bytes.len()).then_some(())
 }
 
-/// No tab, carriage return, other control character, DEL or byte order
-/// mark: what is left needs no special case below.
-fn plain_text(bytes: &[u8]) -> bool {
+/// No tab, carriage return, other control character, DEL, byte order mark
+/// or other character YAML forbids: what is left needs no special case
+/// below.
+fn plain_text(source: &str) -> bool {
+    let bytes = source.as_bytes();
     // Branch-free so that it vectorises: this runs over every header.
     let (control, high) = bytes.iter().fold((false, false), |(control, high), &b| {
         (
@@ -65,11 +67,14 @@ fn plain_text(bytes: &[u8]) -> bool {
             high | (b >= 0x80),
         )
     });
-    let bom = || bytes.windows(3).any(|w| w == "\u{feff}".as_bytes());
     if control {
         return false;
     }
-    !high || !bom()
+    // Rare, so checked apart: the non-ASCII characters to refuse.
+    !high
+        || source
+            .chars()
+            .all(|c| c != '\u{feff}' && crate::chars::allowed(c))
 }
 
 struct Scanner<'a, 'b> {
@@ -116,7 +121,7 @@ impl<'a> Scanner<'a, '_> {
         self.emit(Event::Scalar {
             text,
             style,
-            tag: ScalarTag::None,
+            tag: Tag::None,
             anchor: 0,
             span,
         })
@@ -154,7 +159,11 @@ impl<'a> Scanner<'a, '_> {
             return None;
         }
         let span = self.span(self.pos + indent, self.pos + indent);
-        self.emit(Event::MapStart { anchor: 0, span })?;
+        self.emit(Event::MapStart {
+            anchor: 0,
+            tag: Tag::None,
+            span,
+        })?;
         loop {
             let key = self.pos + indent;
             let first = self.at(key);
@@ -224,7 +233,11 @@ impl<'a> Scanner<'a, '_> {
                 // saphyr starts an indentless sequence at its first value.
                 let start = if indentless { value } else { dash };
                 let span = self.span(start, start);
-                self.emit(Event::SeqStart { anchor: 0, span })?;
+                self.emit(Event::SeqStart {
+                    anchor: 0,
+                    tag: Tag::None,
+                    span,
+                })?;
                 first = false;
             }
             match self.at(value) {

@@ -13,6 +13,7 @@
 //! into the text it is given, and that is all it promises.
 
 mod builder;
+mod chars;
 pub mod emit;
 mod fast;
 pub mod lines;
@@ -25,7 +26,7 @@ pub use builder::{resolves_as_string, Parsed, Problem, MAX_ALIAS_NODES, MAX_DEPT
 pub use lines::LineIndex;
 pub use span::{Edit, LineCol, Location, Span};
 pub use split::{split, Header, SplitError};
-pub use tree::{Entry, Key, Node, Resolved, Step, Style, Value};
+pub use tree::{Entry, Key, KeyValue, Node, Resolved, Step, Style, Value};
 pub use yaml::parse;
 #[doc(hidden)]
 pub use yaml::{parse_fast, parse_saphyr};

@@ -51,9 +51,30 @@ pub struct Entry<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key<'a> {
     /// The key as a string: a scalar key's text before typing (`1` stays
-    /// `"1"`), a complex key's source text.
+    /// `"1"`, an alias key is its anchor's text), a complex key's source
+    /// text.
     pub text: Cow<'a, str>,
     pub span: Span,
+    /// What the key resolves to, which is what YAML compares keys by.
+    pub resolved: KeyValue,
+}
+
+/// A key's resolved value: `1` and `0x1` are one key, `1` and `'1'` two,
+/// `[a, b]` and `[ a,b ]` one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum KeyValue {
+    /// The string [`Key::text`] (nearly every key).
+    Str,
+    /// Any other value, in a canonical form ([`Node::canonical`]).
+    Other(Box<str>),
+}
+
+impl Key<'_> {
+    /// Whether `self` and `other` are the same key of a mapping.
+    pub fn same(&self, other: &Key) -> bool {
+        self.resolved == other.resolved
+            && (self.resolved != KeyValue::Str || self.text == other.text)
+    }
 }
 
 impl<'a> Node<'a> {
@@ -143,6 +164,49 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// A canonical form of the value, equal for equal YAML values however
+    /// they are written: the identity of a key that is not a string.
+    /// Mappings compare unordered; `.nan` equals itself; `-0.0` equals `0.0`.
+    pub fn canonical(&self, out: &mut String) {
+        use std::fmt::Write;
+        match &self.value {
+            Value::Null => out.push_str("~;"),
+            Value::Bool(b) => out.push_str(if *b { "true;" } else { "false;" }),
+            Value::Int(i) => {
+                let _ = write!(out, "i{i};");
+            }
+            Value::Float(f) if f.is_nan() => out.push_str("f.nan;"),
+            Value::Float(f) if *f == 0.0 => out.push_str("f0;"),
+            Value::Float(f) => {
+                let _ = write!(out, "f{f:?};");
+            }
+            Value::Str(s) => canonical_str(s, out),
+            Value::Seq(items) => {
+                out.push('[');
+                items.iter().for_each(|item| item.canonical(out));
+                out.push(']');
+            }
+            Value::Map(entries) => {
+                let mut pairs: Vec<String> = entries
+                    .iter()
+                    .map(|entry| {
+                        let mut pair = String::new();
+                        match &entry.key.resolved {
+                            KeyValue::Str => canonical_str(&entry.key.text, &mut pair),
+                            KeyValue::Other(key) => pair.push_str(key),
+                        }
+                        entry.value.canonical(&mut pair);
+                        pair
+                    })
+                    .collect();
+                pairs.sort_unstable();
+                out.push('{');
+                pairs.iter().for_each(|pair| out.push_str(pair));
+                out.push('}');
+            }
+        }
+    }
+
     /// The tree as JSON, for the schema validator. Non-finite floats have no
     /// JSON form and become `null`.
     pub fn to_json(&self) -> Json {
@@ -212,6 +276,13 @@ impl<'a> Node<'a> {
         }
         here
     }
+}
+
+/// A string in [`Node::canonical`]'s form: length-prefixed, so no string
+/// can end early or run into the next item.
+fn canonical_str(s: &str, out: &mut String) {
+    use std::fmt::Write;
+    let _ = write!(out, "s{}:{s}", s.len());
 }
 
 /// Appends `key` to a dotted field path.

@@ -10,9 +10,9 @@
 //! coordinates, converted by a cursor that walks forward from the previous
 //! event (ASCII headers skip the walk entirely).
 
-use saphyr_parser::{Event as YamlEvent, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use saphyr_parser::{Event as YamlEvent, Parser, ScalarStyle, Span as YamlSpan, Tag as YamlTag};
 
-use crate::builder::{syntax, Builder, Event, Parsed, ScalarTag};
+use crate::builder::{syntax, Builder, CoreTag, Event, Parsed, Problem, Tag};
 use crate::span::Span;
 use crate::tree::Style;
 
@@ -50,12 +50,16 @@ pub fn parse_fast(text: &str, yaml: Span) -> Option<Parsed<'_>> {
 #[doc(hidden)]
 pub fn parse_saphyr(text: &str, yaml: Span) -> Parsed<'_> {
     let source = &text[yaml.range()];
-    let mut offsets = Offsets::new(source, yaml.start as usize);
     let mut builder = Builder::new(source, yaml.start as usize);
+    if let Some((at, c)) = crate::chars::forbidden(source) {
+        builder.fail(forbidden_char(yaml.start as usize + at, c));
+        return builder.finish();
+    }
+    let mut offsets = Offsets::new(source, yaml.start as usize);
     let mut parser = Parser::new_from_str(source);
     while let Some(event) = parser.next_event() {
         let step = match event {
-            Ok((event, span)) => match convert(event, offsets.span(span)) {
+            Ok((event, span)) => match convert(event, offsets.span(span), text) {
                 Some(event) => builder.event(event),
                 None => Ok(()),
             },
@@ -72,18 +76,43 @@ pub fn parse_saphyr(text: &str, yaml: Span) -> Parsed<'_> {
     builder.finish()
 }
 
+/// The problem of a character YAML does not allow, at whole-file byte `at`.
+fn forbidden_char(at: usize, c: char) -> Problem {
+    Problem::Syntax {
+        at: Span::new(at, at + c.len_utf8()),
+        message: format!(
+            "the character U+{:04X} is not allowed in YAML",
+            u32::from(c)
+        ),
+        help: Some(format!(
+            "remove it, or write it as an escape (`\\u{:04X}`) in a double-quoted string",
+            u32::from(c)
+        )),
+    }
+}
+
 /// saphyr's event as the builder's; `None` for the events it ignores.
-fn convert(event: YamlEvent<'_>, span: Span) -> Option<Event<'_>> {
+/// `text` is the whole file, which `span` indexes (for the tag's span).
+fn convert<'a>(event: YamlEvent<'a>, span: Span, text: &str) -> Option<Event<'a>> {
+    let tag = |tag: Option<&YamlTag>| node_tag(tag, text, span);
     Some(match event {
-        YamlEvent::Scalar(text, style, anchor, tag) => Event::Scalar {
-            tag: scalar_tag(tag.as_deref()),
+        YamlEvent::Scalar(value, style, anchor, t) => Event::Scalar {
+            tag: tag(t.as_deref()),
             style: scalar_style(style),
-            text,
+            text: value,
             anchor,
             span,
         },
-        YamlEvent::SequenceStart(anchor, _) => Event::SeqStart { anchor, span },
-        YamlEvent::MappingStart(anchor, _) => Event::MapStart { anchor, span },
+        YamlEvent::SequenceStart(anchor, t) => Event::SeqStart {
+            anchor,
+            tag: tag(t.as_deref()),
+            span,
+        },
+        YamlEvent::MappingStart(anchor, t) => Event::MapStart {
+            anchor,
+            tag: tag(t.as_deref()),
+            span,
+        },
         YamlEvent::SequenceEnd | YamlEvent::MappingEnd => Event::End { span },
         YamlEvent::Alias(id) => Event::Alias { id, span },
         YamlEvent::StreamStart
@@ -94,19 +123,74 @@ fn convert(event: YamlEvent<'_>, span: Span) -> Option<Event<'_>> {
     })
 }
 
-fn scalar_tag(tag: Option<&Tag>) -> ScalarTag {
+/// The prefix of the core schema's tags (what `!!` stands for).
+const CORE_PREFIX: &str = "tag:yaml.org,2002:";
+
+/// What a node's tag means, with where it is written: saphyr's event span
+/// starts at the node's first property (`&anchor` or `!tag`).
+fn node_tag(tag: Option<&YamlTag>, text: &str, span: Span) -> Tag {
     let Some(tag) = tag else {
-        return ScalarTag::None;
+        return Tag::None;
     };
-    if tag.handle != "!!" && !tag.is_yaml_core_schema() {
-        return ScalarTag::Other;
+    // `!!int`, or `!<tag:yaml.org,2002:int>` written in full.
+    let full = format!("{}{}", tag.handle, tag.suffix);
+    let Some(name) = full.strip_prefix(CORE_PREFIX) else {
+        return Tag::Other;
+    };
+    let core = match name {
+        "str" => CoreTag::Str,
+        "null" => CoreTag::Null,
+        "bool" => CoreTag::Bool,
+        "int" => CoreTag::Int,
+        "float" => CoreTag::Float,
+        "seq" => CoreTag::Seq,
+        "map" => CoreTag::Map,
+        _ => return Tag::Other,
+    };
+    Tag::Core(core, tag_span(text, span))
+}
+
+/// The bytes of the tag among the properties that start `span` (an
+/// anchor and a tag, in either order, separated by spaces, line breaks or
+/// comments); `span`'s start if none is found.
+fn tag_span(text: &str, span: Span) -> Span {
+    let start = span.start as usize;
+    let Some(node) = text.get(start..) else {
+        return Span::empty(start);
+    };
+    // A property ends at a space, a line break or a flow indicator; a
+    // verbatim tag (`!<tag:yaml.org,2002:int>`) at its `>`.
+    let token_end = |from: usize| {
+        let rest = &node[from..];
+        let end = match rest.strip_prefix("!<") {
+            Some(verbatim) => verbatim.find('>').map(|n| n + 3),
+            None => rest.find([' ', '\t', '\r', '\n', ',', '[', ']', '{', '}']),
+        };
+        end.map_or(node.len(), |n| from + n)
+    };
+    let mut i = 0;
+    for _ in 0..2 {
+        i = skip_separation(node, i);
+        match node.as_bytes().get(i) {
+            Some(b'!') => return Span::new(start + i, start + token_end(i)),
+            Some(b'&') => i = token_end(i),
+            _ => break,
+        }
     }
-    match tag.suffix.as_str() {
-        "str" => ScalarTag::Str,
-        "null" => ScalarTag::Null,
-        "bool" | "int" | "float" => ScalarTag::Typed,
-        _ => ScalarTag::Other,
+    Span::empty(start)
+}
+
+/// `from` moved over spaces, tabs, line breaks and comments.
+fn skip_separation(text: &str, mut from: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(from) {
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' => from += 1,
+            b'#' => from = text[from..].find('\n').map_or(text.len(), |n| from + n),
+            _ => break,
+        }
     }
+    from
 }
 
 fn scalar_style(style: ScalarStyle) -> Style {
@@ -311,5 +395,179 @@ mod comment_spans {
         assert_eq!(at("c"), "{k: v}");
         assert_eq!(at("d"), "[1, 2]");
         assert_eq!(at("e"), "plain");
+    }
+}
+
+/// Regressions of issue 17: keys compared by their resolved value, tags
+/// that do not fit their scalar, integers beyond `i64`, and characters
+/// YAML 1.2 forbids.
+#[cfg(test)]
+mod issue_17 {
+    use super::*;
+    use crate::builder::Problem;
+    use crate::tree::Value;
+
+    fn parse_str(text: &str) -> Parsed<'_> {
+        parse(text, Span::new(0, text.len()))
+    }
+
+    /// The one syntax problem of `text`: its span's text and its message.
+    fn syntax_error(text: &str) -> (&str, String) {
+        let parsed = parse_str(text);
+        assert!(parsed.root.is_none(), "{text:?} gave a tree");
+        match &parsed.problems[..] {
+            [Problem::Syntax { at, message, .. }] => (&text[at.range()], message.clone()),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+
+    fn duplicates(text: &str) -> Vec<(&str, &str, String)> {
+        parse_str(text)
+            .problems
+            .iter()
+            .map(|p| match p {
+                Problem::DuplicateKey { key, first, name } => {
+                    (&text[key.range()], &text[first.range()], name.clone())
+                }
+                other => panic!("{text:?}: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_alias_used_as_a_key_is_the_anchored_key() {
+        let text = "&a a: 1\n*a : 2\n";
+        let parsed = parse_str(text);
+        let root = parsed.root.as_ref().expect("a tree");
+        let keys: Vec<_> = root.entries().iter().map(|e| e.key.text.as_ref()).collect();
+        assert_eq!(keys, ["a", "a"]);
+        assert_eq!(root.to_json(), serde_json::json!({"a": 2}));
+        // A key's span starts at its anchor, as every node's does.
+        assert_eq!(duplicates(text), [("*a", "&a a", "a".to_string())]);
+    }
+
+    #[test]
+    fn an_alias_key_to_a_different_value_is_no_duplicate() {
+        let text = "k: &v a\nb: 1\n*v : 2\n";
+        // `*v` is the key `a`, which the mapping does not have yet.
+        assert_eq!(duplicates(text), []);
+        let root = parse_str(text).root.expect("a tree");
+        assert_eq!(root.get("a").map(|n| &n.value), Some(&Value::Int(2)));
+    }
+
+    #[test]
+    fn integer_keys_are_compared_as_integers() {
+        assert_eq!(
+            duplicates("1: a\n0x1: b\n"),
+            [("0x1", "1", "0x1".to_string())]
+        );
+        assert_eq!(duplicates("0o10: a\n8: b\n").len(), 1);
+        assert_eq!(duplicates("~: a\nnull: b\n").len(), 1);
+        // An integer and a string are two keys.
+        assert_eq!(duplicates("1: a\n'1': b\n"), []);
+        assert_eq!(duplicates("true: a\n'true': b\n"), []);
+        // A quoted and a plain string are one.
+        assert_eq!(duplicates("a: 1\n'a': 2\n").len(), 1);
+    }
+
+    #[test]
+    fn collection_keys_are_compared_by_value() {
+        assert_eq!(duplicates("[a, b]: 1\n[ a,  b ]: 2\n").len(), 1);
+        assert_eq!(
+            duplicates("{x: 1, y: 2}: a\n{y: 2, 'x': 0x1}: b\n").len(),
+            1
+        );
+        assert_eq!(duplicates("[a, b]: 1\n[b, a]: 2\n"), []);
+        assert_eq!(duplicates("[1]: 1\n['1']: 2\n"), []);
+    }
+
+    #[test]
+    fn a_tag_that_does_not_fit_its_scalar_is_an_error_at_the_tag() {
+        for (text, tag) in [
+            ("a: !!int abc\n", "!!int"),
+            ("a: !!null x\n", "!!null"),
+            ("a: !!int 1.5\n", "!!int"),
+            ("a: !!bool 1\n", "!!bool"),
+            ("a: !!bool yes\n", "!!bool"),
+            ("a: !!float abc\n", "!!float"),
+            ("a: &x !!int abc\n", "!!int"),
+            ("a: !!int &x abc\n", "!!int"),
+            (
+                "a: !<tag:yaml.org,2002:int> abc\n",
+                "!<tag:yaml.org,2002:int>",
+            ),
+            ("a: [1, !!int x]\n", "!!int"),
+            ("a: {k: !!int}\n", "!!int"),
+            ("a: &x\n  # note\n  !!null\n  x\n", "!!null"),
+            ("a: !!str [x]\n", "!!str"),
+            ("a: !!seq {k: v}\n", "!!seq"),
+            ("a: !!map\n  - x\n", "!!map"),
+        ] {
+            let (at, message) = syntax_error(text);
+            assert_eq!(at, tag, "{text:?}");
+            assert!(message.contains(tag), "{text:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_tag_that_fits_its_scalar_types_it() {
+        let root = parse_str("a: !!int '12'\nb: !!float 1\nc: !!null ~\nd: !!bool False\ne: !!str 0x1\nf: !!int 0o7\n")
+            .root
+            .expect("a tree");
+        assert_eq!(root.get("a").unwrap().value, Value::Int(12));
+        assert_eq!(root.get("b").unwrap().value, Value::Float(1.0));
+        assert_eq!(root.get("c").unwrap().value, Value::Null);
+        assert_eq!(root.get("d").unwrap().value, Value::Bool(false));
+        assert_eq!(root.get("e").unwrap().as_str(), Some("0x1"));
+    }
+
+    #[test]
+    fn integers_beyond_i64_are_an_error_not_a_float() {
+        for text in [
+            "a: 12345678901234567890\n",
+            "a: -9223372036854775809\n",
+            "a: 0xFFFFFFFFFFFFFFFFFF\n",
+            "a: 0o7777777777777777777777\n",
+        ] {
+            let (at, message) = syntax_error(text);
+            assert_eq!(at, &text[3..text.len() - 1], "{text:?}");
+            assert!(message.contains("integer"), "{text:?}: {message}");
+        }
+        let root = parse_str("a: 9223372036854775807\nb: -9223372036854775808\n")
+            .root
+            .expect("a tree");
+        assert_eq!(root.get("a").unwrap().value, Value::Int(i64::MAX));
+        assert_eq!(root.get("b").unwrap().value, Value::Int(i64::MIN));
+    }
+
+    #[test]
+    fn characters_yaml_forbids_are_an_error_at_the_character() {
+        for (text, bad) in [
+            ("a: x\u{81}y\n", "\u{81}"),
+            ("a: \"x\u{9f}\"\n", "\u{9f}"),
+            ("a: x\u{fffe}\n", "\u{fffe}"),
+            ("a: x\u{ffff}\n", "\u{ffff}"),
+            ("# note \u{80}\na: x\n", "\u{80}"),
+            ("a: \"x\u{1}\"\n", "\u{1}"),
+            ("a: 'x\u{7f}'\n", "\u{7f}"),
+        ] {
+            let (at, message) = syntax_error(text);
+            assert_eq!(at, bad, "{text:?}");
+            assert!(message.contains("U+"), "{text:?}: {message}");
+        }
+        // NEL, tabs, CR and escapes are allowed.
+        for text in [
+            "a: x\u{85}y\n",
+            "a: \"\\x81\"\n",
+            "a: x\ty\r\n",
+            "a: \u{a0}é\u{fffd}\n",
+        ] {
+            let parsed = parse_str(text);
+            assert!(
+                parsed.problems.is_empty(),
+                "{text:?}: {:?}",
+                parsed.problems
+            );
+        }
     }
 }

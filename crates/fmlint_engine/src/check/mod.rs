@@ -60,7 +60,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     result.corpus_root = Some(root.clone());
     let files = discover::files(&root, &targets, target, settings, &cwd, &mut result.errors)?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(target.threads)
+        .num_threads(crate::workers::workers(target.threads, files.len()))
         .build()
         .context("cannot start worker threads")?;
     let mut cache = target

@@ -14,7 +14,8 @@ pub type Overlay = std::collections::HashMap<PathBuf, Arc<str>>;
 pub struct Target {
     pub paths: Vec<PathBuf>,
     pub corpus_root: Option<PathBuf>,
-    /// Worker threads; 0 lets rayon choose.
+    /// Worker threads; 0 for one per core. Lowered to what the machine and
+    /// the work can use ([`crate::workers`]).
     pub threads: usize,
     pub overlay: Overlay,
     /// Counts the corpus files as the per-file pass finishes them, for a

@@ -3,7 +3,7 @@
 //! (`related_articleN` maps with an `id` for QuickTakes, a list of ids
 //! elsewhere).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::collection::References;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
@@ -13,6 +13,8 @@ use fmlint_syntax::Entry;
 
 /// The lines an entry occupies, from its key's line to the end of its
 /// value's last line (line break included).
+mod renumbering;
+
 fn entry_lines(text: &str, entry: &Entry) -> Span {
     let start = text[..entry.key.span.start as usize]
         .rfind('\n')
@@ -211,6 +213,11 @@ declare_rule! {
     /// (`related_article1`, `related_article2`, …). Reported once per
     /// article, at the first key out of sequence.
     ///
+    /// The fix renames as few keys as it can and keeps the order the
+    /// author wrote: it never swaps two entries written in order (the
+    /// earlier one in the file with the lower number). With keys 1, 7, 3, 4,
+    /// 5 it renames `related_article7` alone, to `related_article2`.
+    ///
     /// ## Why is this bad
     /// Templates loop from 1 until a key is missing: after a gap, the
     /// remaining entries are never shown.
@@ -245,46 +252,50 @@ impl Rule for ReferenceNumbering {
     }
 }
 
-/// The first numbering gap of one numbered reference spec.
+/// The first key out of sequence of one numbered reference spec, with the
+/// fix that renumbers the entries 1..N.
 fn numbering(cx: &FileContext, refs: &References) -> Option<Diagnostic> {
-    let mut entries = refs.entries(cx.root);
-    entries.sort_by_key(|&(n, e)| (n, e.key.span));
-    // Repeated keys are `duplicate-key`'s; count each number once.
-    entries.dedup_by_key(|&mut (n, _)| n);
-    let (position, &(_, entry)) = entries
-        .iter()
-        .enumerate()
-        .find(|&(i, &(n, _))| n as usize != i + 1)?;
-    let expected = refs.key(position as u32 + 1);
-    // Renumber every entry in order; ambiguous when a number repeats.
-    let fix = (refs.entries(cx.root).len() == entries.len()).then(|| Fix {
+    let all = refs.entries(cx.root);
+    // Repeated keys are `duplicate-key`'s: count each number once, at its
+    // first place in the file.
+    let mut seen = HashSet::new();
+    let entries: Vec<_> = all.iter().filter(|(n, _)| seen.insert(*n)).collect();
+    let numbers: Vec<u32> = entries.iter().map(|(n, _)| *n).collect();
+    let target = renumbering::renumber(&numbers);
+    let position = (0..numbers.len()).find(|&i| numbers[i] != target[i])?;
+    let entry = entries[position].1;
+    let key = &entry.key.text;
+    let expected = refs.key(target[position]);
+    let message = match position {
+        0 if target[0] == 1 => {
+            format!("references must start at `{expected}`, found `{key}`")
+        }
+        0 => format!(
+            "`{key}` is out of sequence: references must be numbered 1..{} without gaps",
+            numbers.len()
+        ),
+        _ => format!(
+            "`{key}` follows `{}`: references must be numbered without gaps",
+            entries[position - 1].1.key.text
+        ),
+    };
+    // Ambiguous when a number repeats: which copy is meant?
+    let fix = (all.len() == entries.len()).then(|| Fix {
         message: format!("renumber the references 1..{}", entries.len()),
         applicability: Applicability::Safe,
         edits: entries
             .iter()
-            .enumerate()
-            .filter(|&(i, &(n, _))| n as usize != i + 1)
-            .map(|(i, (_, e))| Edit {
+            .zip(&target)
+            .filter(|((n, _), new)| n != *new)
+            .map(|((_, e), new)| Edit {
                 span: e.key.span,
-                replacement: refs.key(i as u32 + 1),
+                replacement: refs.key(*new),
             })
             .collect(),
     });
-    let message = if position == 0 {
-        format!(
-            "references must start at `{expected}`, found `{}`",
-            entry.key.text
-        )
-    } else {
-        format!(
-            "`{}` follows `{}`: references must be numbered without gaps",
-            entry.key.text,
-            refs.key(entries[position - 1].0)
-        )
-    };
     let mut diagnostic = Diagnostic::new(entry.key.span, message)
-        .with_field(entry.key.text.to_string())
-        .with_help(format!("rename `{}` to `{expected}`", entry.key.text));
+        .with_field(key.to_string())
+        .with_help(format!("rename `{key}` to `{expected}`"));
     diagnostic.fix = fix;
     Some(diagnostic)
 }

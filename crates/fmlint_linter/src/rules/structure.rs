@@ -80,6 +80,13 @@ declare_rule! {
     /// column. Also reports headers nested too deeply or whose aliases
     /// expand too far (a "billion laughs" header).
     ///
+    /// It also refuses what a YAML loader would otherwise change silently:
+    /// a core tag its value does not fit (`!!int abc`, `!!null x`: at the
+    /// tag), an integer beyond 64 bits (at the value: never an inexact
+    /// float), and a character YAML 1.2 forbids (C0 and C1 controls other
+    /// than tab, line breaks and NEL, DEL, U+FFFE, U+FFFF: at the
+    /// character).
+    ///
     /// ## Why is this bad
     /// The generator cannot read the header, so the page breaks or the build
     /// fails.
@@ -101,6 +108,10 @@ declare_rule! {
     /// ## What it does
     /// Reports a key written twice in one mapping. The diagnostic points at
     /// the second key and names the line of the first.
+    ///
+    /// Keys are compared by value, as YAML does: `1` and `0x1` are the same
+    /// key, `1` and `'1'` are not, and an alias used as a key (`*a :`) is the
+    /// key its anchor names.
     ///
     /// ## Why is this bad
     /// YAML forbids duplicate keys, but most loaders silently keep one of
