@@ -27,7 +27,7 @@ pub(super) fn parse(name: &str, text: &str, yaml: bool) -> Result<Json> {
     let parsed = fmlint_syntax::parse(text, Span::new(0, len as usize));
     if let Some(problem) = parsed.problems.first() {
         let (at, message) = match problem {
-            Problem::Syntax { at, message } => (*at, message.clone()),
+            Problem::Syntax { at, message, .. } => (*at, message.clone()),
             Problem::DuplicateKey { key, name, .. } => (*key, format!("duplicate key `{name}`")),
         };
         let position = LineIndex::new(text).line_col(at.start as usize);
