@@ -571,6 +571,14 @@ pub fn resolves_as_string(s: &str) -> bool {
 /// The YAML 1.2 core schema's resolution of a plain scalar: `Ok(None)` for
 /// a string.
 fn core_value(s: &str) -> Result<Option<Value<'static>>, Unfit> {
+    // Every null, boolean and number starts with one of these: most keys
+    // and words skip the rest (this runs on every plain scalar).
+    let Some(first) = s.bytes().next() else {
+        return Ok(Some(Value::Null));
+    };
+    if !(first.is_ascii_digit() || b"~nNtTfF-+.".contains(&first)) {
+        return Ok(None);
+    }
     if is_null(s) {
         return Ok(Some(Value::Null));
     }
@@ -656,4 +664,39 @@ fn is_core_float(s: &str) -> bool {
         !e.is_empty() && digits(e)
     });
     mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `core_value`'s first-byte shortcut skips only strings: no null,
+    /// boolean or number starts with another byte.
+    #[test]
+    fn the_first_byte_shortcut_skips_only_strings() {
+        let printable: Vec<char> = (' '..='~').collect();
+        let mut samples: Vec<String> = [
+            "null", "Null", "NULL", "~", "true", "True", "TRUE", "false", "False", "FALSE", ".nan",
+            ".NaN", ".NAN", ".inf", "-.Inf", "+.INF", "0o17", "0x1F", "+12", "-1.5e3",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for a in &printable {
+            samples.push(a.to_string());
+            for b in &printable {
+                samples.push(format!("{a}{b}"));
+                samples.push(format!("{a}{b}0"));
+            }
+        }
+        for s in &samples {
+            let typed = is_null(s)
+                || bool_value(s).is_some()
+                || !matches!(int_value(s), Ok(None))
+                || float_value(s).is_some();
+            if typed {
+                assert!(!matches!(core_value(s), Ok(None)), "{s:?} skipped");
+            }
+        }
+    }
 }

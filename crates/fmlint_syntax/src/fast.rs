@@ -36,7 +36,7 @@ const MAX_KEY: usize = 256;
 /// `None` when the text is outside the subset, and the builder must be
 /// thrown away.
 pub(super) fn scan<'a>(source: &'a str, base: usize, builder: &mut Builder<'a>) -> Option<()> {
-    if !source.ends_with('\n') || !plain_text(source) {
+    if !source.ends_with('\n') || !plain_text(source.as_bytes()) {
         return None;
     }
     let mut scanner = Scanner {
@@ -58,8 +58,7 @@ pub(super) fn scan<'a>(source: &'a str, base: usize, builder: &mut Builder<'a>) 
 /// No tab, carriage return, other control character, DEL, byte order mark
 /// or other character YAML forbids: what is left needs no special case
 /// below.
-fn plain_text(source: &str) -> bool {
-    let bytes = source.as_bytes();
+fn plain_text(bytes: &[u8]) -> bool {
     // Branch-free so that it vectorises: this runs over every header.
     let (control, high) = bytes.iter().fold((false, false), |(control, high), &b| {
         (
@@ -70,11 +69,22 @@ fn plain_text(source: &str) -> bool {
     if control {
         return false;
     }
-    // Rare, so checked apart: the non-ASCII characters to refuse.
-    !high
-        || source
-            .chars()
-            .all(|c| c != '\u{feff}' && crate::chars::allowed(c))
+    !high || !refused_non_ascii(bytes)
+}
+
+/// Whether UTF-8 `bytes` hold a byte order mark or a non-ASCII character
+/// YAML forbids (`crate::chars`): a C1 control but NEL (`C2 80`–`C2 9F`),
+/// U+FFFE or U+FFFF (`EF BF BE`, `EF BF BF`). By their lead bytes, which
+/// only start characters and are rare in text, so that a header full of
+/// accents and typographic quotes costs one vectorised search.
+fn refused_non_ascii(bytes: &[u8]) -> bool {
+    memchr::memchr2_iter(0xC2, 0xEF, bytes).any(|i| {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (0xC2, Some(&next), _) => (0x80..=0x9F).contains(&next) && next != 0x85,
+            (0xEF, Some(0xBB), Some(0xBF)) | (0xEF, Some(0xBF), Some(0xBE | 0xBF)) => true,
+            _ => false,
+        }
+    })
 }
 
 struct Scanner<'a, 'b> {
@@ -456,4 +466,21 @@ impl<'a> Scanner<'a, '_> {
 
 fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lead-byte search refuses exactly the byte order mark and the
+    /// non-ASCII characters `crate::chars` forbids.
+    #[test]
+    fn non_ascii_refusal_matches_the_character_set() {
+        for c in ('\u{80}'..=char::MAX).filter(|c| c.len_utf8() > 1) {
+            let mut buffer = [0; 4];
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            let refused = c == '\u{feff}' || !crate::chars::allowed(c);
+            assert_eq!(refused_non_ascii(bytes), refused, "U+{:04X}", u32::from(c));
+        }
+    }
 }
