@@ -258,7 +258,7 @@ have hyperfine || timer="bash loop (warmup 1, $RUNS runs, median)"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, ${ram:-? RAM}, $(uname -sr)"
-    echo "- fmlint: $FMLINT_VERSION (commit $commit)"
+    echo "- fmlint: $FMLINT_VERSION; repository at $commit"
     echo "- corpora: \`gen-corpus --seed $SEED --defect-rate $DEFECT_RATE\` (synthetic QuickTakes articles, see bench/README.md)"
     echo "- timing: $timer, warm page cache"
     echo "- floors: \`rg -c '^id:' DIR\` ($(rg --version 2>/dev/null | head -1 || echo 'rg missing')) and \`find DIR -name '*.md' -print0 | xargs -0 cat\`"
