@@ -15,7 +15,7 @@ use jsonschema::Uri;
 use serde_json::Value as Json;
 
 /// Keywords whose value maps names to subschemas.
-const MAP_KEYWORDS: &[&str] = &[
+pub(super) const MAP_OF_SCHEMAS: &[&str] = &[
     "properties",
     "patternProperties",
     "$defs",
@@ -24,8 +24,9 @@ const MAP_KEYWORDS: &[&str] = &[
     "dependencies",
 ];
 
-/// Keywords whose value is a list of subschemas.
-const LIST_KEYWORDS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+/// Keywords whose value is a list of subschemas (`items` too, in drafts
+/// before 2020-12).
+pub(super) const LIST_OF_SCHEMAS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 
 /// Keywords that apply a subschema to the same instance: the schema met
 /// after them still describes the value a property-level message is about.
@@ -112,13 +113,13 @@ impl Docs {
                 ("$ref" | "$dynamicRef" | "$recursiveRef", Some(Json::String(r))) => {
                     self.resolve(here.0, r)
                 }
-                (k, Some(map)) if MAP_KEYWORDS.contains(&k) => {
+                (k, Some(map)) if MAP_OF_SCHEMAS.contains(&k) => {
                     let name = segments.next();
                     let sub = name.as_deref().and_then(|n| map.get(n));
                     step.name = name;
                     sub.map(|s| (here.0, s))
                 }
-                (k, Some(Json::Array(list))) if LIST_KEYWORDS.contains(&k) || k == "items" => {
+                (k, Some(Json::Array(list))) if LIST_OF_SCHEMAS.contains(&k) => {
                     let name = segments.next();
                     let sub = name
                         .as_deref()

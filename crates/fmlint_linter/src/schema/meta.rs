@@ -10,6 +10,7 @@ use std::fmt;
 use jsonschema::Draft;
 use serde_json::{Map, Value as Json};
 
+use super::docs::{LIST_OF_SCHEMAS, MAP_OF_SCHEMAS};
 use crate::similar;
 
 /// Every keyword of drafts 04 to 2020-12, annotations included.
@@ -108,15 +109,6 @@ const LATER: &[(&str, Draft, &str)] = &[
     ("prefixItems", Draft::Draft202012, "2020-12"),
 ];
 
-const MAP_OF_SCHEMAS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-    "dependencies",
-];
-const LIST_OF_SCHEMAS: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems", "items"];
 const ONE_SCHEMA: &[&str] = &[
     "not",
     "if",
