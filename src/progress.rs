@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use fmlint_engine::check::Progress;
+use fmlint_engine::check::{Progress, Target};
 
 /// The running display; [`Display::stop`] erases it.
 pub struct Display {
@@ -16,12 +16,14 @@ pub struct Display {
     thread: JoinHandle<()>,
 }
 
-/// Starts showing `progress` when standard error is a terminal.
+/// Starts showing how far the check of `target` is when standard error is
+/// a terminal (only then does the check count its files).
 /// `FMLINT_PROGRESS_DELAY_MS` sets the delay (tests use 0).
-pub fn start(progress: &Arc<Progress>) -> Option<Display> {
+pub fn start(target: &mut Target) -> Option<Display> {
     if !std::io::stderr().is_terminal() {
         return None;
     }
+    let progress = target.progress.get_or_insert_with(Default::default);
     let delay = std::env::var("FMLINT_PROGRESS_DELAY_MS")
         .ok()
         .and_then(|ms| ms.parse().ok())

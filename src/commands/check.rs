@@ -32,7 +32,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     let display = match args.quiet {
         true => None,
-        false => crate::progress::start(target.progress.get_or_insert_with(Default::default)),
+        false => crate::progress::start(&mut target),
     };
     let checked = check_with(&target, &settings, options(args));
     if let Some(display) = display {

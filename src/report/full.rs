@@ -103,15 +103,8 @@ fn render_file(file: &FileReport, handler: &GraphicalReportHandler) -> String {
 /// A finding as `path:line:col: severity[rule] message`, its help on the
 /// next line, and a blank line.
 fn one_line(file: &FileReport, d: &Diagnostic) -> String {
-    let mut out = format!(
-        "{}:{}:{}: {}[{}] {}\n",
-        file.path.display(),
-        d.location.start.line,
-        d.location.start.column,
-        d.severity.as_str(),
-        d.rule,
-        d.message
-    );
+    let mut out = super::concise::line(file, d);
+    out.push('\n');
     if let Some(help) = &d.help {
         out.push_str(&format!("  help: {help}\n"));
     }
