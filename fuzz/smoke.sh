@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Short fuzz run for CI: builds every fuzz target (libFuzzer through
 # libfuzzer-sys, on the stable toolchain without a sanitizer; see
-# docs/fuzzing.md), seeds the corpora from the fixtures and runs each target
+# CONTRIBUTING.md, Fuzzing), seeds the corpora from the fixtures and runs each target
 # for FUZZ_SECONDS (30). Exits non-zero if any target crashes, hangs (> 10 s
 # on one input) or runs out of memory; the input is left in
 # fuzz/artifacts/<target>/.

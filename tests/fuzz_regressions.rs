@@ -1,5 +1,5 @@
 //! Inputs that once crashed a fuzz target (tests/fuzz_regressions/, see
-//! docs/fuzzing.md) must stay harmless: configs are refused with an error,
+//! CONTRIBUTING.md, Fuzzing) must stay harmless: configs are refused with an error,
 //! documents lint without a panic.
 
 use std::path::Path;

@@ -5,7 +5,7 @@
 //!
 //! A release bumps the version in Cargo.toml only; then
 //! `FMLINT_UPDATE_VERSIONS=1 cargo test --test packaging` rewrites every
-//! recipe, package.json and the pre-commit mirror to it (docs/releasing.md).
+//! recipe, package.json and the pre-commit mirror to it (CONTRIBUTING.md, Releasing).
 //!
 //! Plain string code: no TOML, JSON or YAML parser.
 
