@@ -178,8 +178,31 @@ PY
     then :; else VERIFY_FAIL=1; fi
 }
 
+# bytes in the result caches under a corpus (wherever its root put them)
+cache_size() {
+    find "$1" -type d -name .fmlint_cache -prune -exec du -sb {} + 2>/dev/null \
+        | awk '{s += $1} END {print s + 0}'
+}
+
+# The pre-commit hook's command on three staged files of a corpus made a git
+# repository (once), cache warm; prints the median in ms.
+time_precommit() {
+    local corpus="$1" files
+    if [[ ! -d "$corpus/.git" ]]; then
+        log "making $corpus a git repository (for the pre-commit timing)"
+        git -C "$corpus" init -q
+        git -C "$corpus" add -A
+        git -C "$corpus" -c user.name=bench -c user.email=bench@example.com commit -qm corpus
+    fi
+    files="$(git -C "$corpus" ls-files 'content/*.md' | awk 'NR % 9973 == 1' | head -3 | tr '\n' ' ')"
+    "$FMLINT" check --corpus-root "$corpus" "$corpus/content" --format concise >/dev/null 2>&1 || true
+    time_all "precommit=cd $corpus && $FMLINT check --git-tracked --report-affected --format=concise $files > /dev/null" \
+        | awk '{printf "%.1f\n", $2 * 1000}'
+}
+
 # ---------------------------------------------------------------- run
 ROWS=()
+GOALS=()
 PEER_COL=0
 for n in $SIZES; do
     label="$((n / 1000))k"
@@ -206,8 +229,18 @@ import json, sys; d = json.load(open(sys.argv[1])); print(d["files"], d["bytes"]
     declare -A T=()
     while read -r name secs; do T[$name]=$secs; done < <(time_all "${cmds[@]}")
 
-    rss="n/a"
-    [[ $FMLINT_OK == 1 ]] && rss="$(peak_rss_mb "$FMLINT" check "$learn" --no-cache --format concise)"
+    rss="n/a" rss_warm="n/a" cache_bytes=""
+    if [[ $FMLINT_OK == 1 ]]; then
+        rss="$(peak_rss_mb "$FMLINT" check "$learn" --no-cache --format concise)"
+        # hyperfine's runs above primed the cache
+        rss_warm="$(peak_rss_mb "$FMLINT" check "$learn" --format concise)"
+        cache_bytes="$(cache_size "$corpus")"
+    fi
+    if [[ $FMLINT_OK == 1 && -z "${PRECOMMIT_MS:-}" ]]; then
+        PRECOMMIT_MS="$(time_precommit "$corpus")"
+        PRECOMMIT_LABEL="$label"
+    fi
+    GOALS+=("$label ${T[fmlint]:-0} ${T[fmlint_warm]:-0} ${T[rg]:-0} ${rss:-n/a} ${rss_warm:-n/a} ${cache_bytes:-0} $bytes $files")
 
     peer="–"
     if [[ $PEERS == 1 ]] && python3 -c 'import yaml' 2>/dev/null && [[ $n -le 40000 || $PEERS_ALL == 1 ]]; then
@@ -241,6 +274,45 @@ PY
     unset T
 done
 
+# ---------------------------------------------------------------- goals
+# The speed and memory goals, each with what this run measured.
+goals_table() {
+    python3 - "${PRECOMMIT_MS:-}" "${PRECOMMIT_LABEL:-}" "${GOALS[@]}" <<'PY'
+import sys
+pre_ms, pre_label, rows = sys.argv[1], sys.argv[2], [r.split() for r in sys.argv[3:]]
+num = lambda x: float(x) if x not in ("", "n/a") and float(x) > 0 else None
+out = []
+def goal(name, value, ok):
+    verdict = "n/a" if ok is None else ("met" if ok else "**not met**")
+    out.append(f"| {name} | {value} | {verdict} |")
+per_file = {}
+for label, fm, warm, rg, rss, rss_warm, cache, nbytes, files in rows:
+    fm, warm, rg, rss, rss_warm = map(num, (fm, warm, rg, rss, rss_warm))
+    cache, nbytes, files = int(cache), int(nbytes), int(files)
+    if fm:
+        per_file[label] = fm / files
+    if label == "36k":
+        goal("36k, no cache: wall ≤ 2.0× the rg floor", f"{fm / rg:.2f}×" if fm and rg else "n/a", fm / rg <= 2.0 if fm and rg else None)
+        goal("36k, no cache: peak RSS ≤ 100 MB", f"{rss:.0f} MB" if rss else "n/a", rss <= 100 if rss else None)
+        goal("36k, warm cache: wall ≤ 1.0× the rg floor", f"{warm / rg:.2f}×" if warm and rg else "n/a", warm / rg <= 1.0 if warm and rg else None)
+        goal("36k, warm cache: peak RSS (no goal; for reference)", f"{rss_warm:.0f} MB" if rss_warm else "n/a", None)
+    if label == "360k":
+        goal("360k, no cache: peak RSS ≤ 300 MB", f"{rss:.0f} MB" if rss else "n/a", rss <= 300 if rss else None)
+    if cache and nbytes:
+        goal(f"{label}: cache on disk ≤ ¼ of the corpus", f"{cache / 1e6:.1f} MB for {nbytes / 1e6:.1f} MB ({cache / nbytes:.0%})", cache <= nbytes / 4)
+if "36k" in per_file and "360k" in per_file:
+    r = per_file["360k"] / per_file["36k"]
+    goal("360k: linear time (time per file vs 36k ≤ 1.15×)", f"{r:.2f}×", r <= 1.15)
+if pre_ms:
+    goal(f"pre-commit, 3 files of {pre_label}, warm cache: ≤ 50 ms", f"{float(pre_ms):.0f} ms", float(pre_ms) <= 50)
+print("## Goals\n")
+print("| goal | measured | |\n|---|---:|---|")
+print("\n".join(out))
+print("\npre-commit command: `fmlint check --git-tracked --report-affected --format=concise F1 F2 F3` "
+      "(the hook's), in the corpus made a git repository, after a full run primed the cache.")
+PY
+}
+
 # ---------------------------------------------------------------- report
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 ram="$(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo 2>/dev/null || true)"
@@ -269,6 +341,8 @@ have hyperfine || timer="bash loop (warmup 1, $RUNS runs, median)"
     echo
     echo "fmlint command: \`fmlint check DIR --no-cache --format concise > /dev/null\` (every file read and parsed); warm cache: the same without \`--no-cache\`, after a priming run. Exit code 1 is expected: the corpora contain defects."
     echo "MB = 10^6 bytes. files/s and MB/s are fmlint's. The PyYAML oracle is \`bench/check_expected.py\` (single-threaded Python, same rules)."
+    echo
+    goals_table
     # Where the time goes: the profile and what was done about it, kept by
     # hand in bench/profile.md (a profile is read, not generated).
     if [[ -s "$ROOT/bench/profile.md" ]]; then
