@@ -72,3 +72,53 @@ fn init_infer_says_when_there_is_nothing_to_infer_from() {
     );
     assert!(!dir.path().join("fmlint.toml").exists());
 }
+
+const PRESETS: &[&str] = &["quicktakes", "hugo", "jekyll", "astro", "docusaurus", "mdn"];
+
+#[test]
+fn init_preset_list_names_every_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["init", "--preset"][..], &["init", "--preset", "list"]] {
+        let list = fmlint(dir.path(), args);
+        assert_eq!(list.code, 0, "{}", list.stderr);
+        for name in PRESETS {
+            assert!(list.stdout.contains(name), "{}", list.stdout);
+        }
+        insta::assert_snapshot!("preset_list", list.stdout);
+    }
+    assert!(!dir.path().join("fmlint.toml").exists());
+}
+
+/// Each preset is written with its schema and loads: `fmlint config`
+/// compiles it (schema included) and prints the effective config.
+#[test]
+fn every_preset_is_written_and_loads() {
+    for name in PRESETS {
+        let dir = tempfile::tempdir().unwrap();
+        let init = fmlint(dir.path(), &["init", "--preset", name]);
+        assert_eq!(init.code, 0, "{name}: {}", init.stderr);
+        let schema = dir.path().join(format!("schemas/{name}.schema.json"));
+        assert_eq!(schema.exists(), *name != "quicktakes", "{name}");
+        let config = fmlint(dir.path(), &["config"]);
+        assert_eq!(config.code, 0, "{name}: {}", config.stderr);
+        // The first line names the (temporary) config file.
+        let (_, effective) = config.stdout.split_once("\n\n").unwrap();
+        insta::assert_snapshot!(format!("preset_{name}"), effective);
+        // A second init keeps the files.
+        let again = fmlint(dir.path(), &["init", "--preset", name]);
+        assert_eq!(again.code, 2, "{name}");
+        assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+    }
+}
+
+#[test]
+fn an_unknown_preset_is_named_with_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = fmlint(dir.path(), &["init", "--preset", "gatsby"]);
+    assert_eq!(init.code, 2);
+    assert!(
+        init.stderr.contains("no preset is named `gatsby`") && init.stderr.contains("docusaurus"),
+        "{}",
+        init.stderr
+    );
+}
