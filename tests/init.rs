@@ -1,7 +1,9 @@
 //! `fmlint init --infer` and `fmlint init --preset`, run as the real
 //! binary in a copy of a fixture: the written files are snapshotted, must
 //! load (`fmlint config`), and the inferred config must find the defects
-//! planted in `tests/fixtures/infer` (its README lists them).
+//! planted in `tests/fixtures/infer` (its README lists them). And the note
+//! `fmlint check` prints when a corpus of another kind meets the embedded
+//! QuickTakes preset.
 
 mod cli_support;
 
@@ -121,4 +123,64 @@ fn an_unknown_preset_is_named_with_the_known_ones() {
         "{}",
         init.stderr
     );
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+const NOTE: &str = "the built-in QuickTakes preset is in force";
+
+/// Six Hugo-style pages and no config: every page fails the embedded
+/// preset the same way, which is said once, with what to do.
+#[test]
+fn a_corpus_of_another_kind_hears_once_that_the_embedded_preset_is_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("content")).unwrap();
+    for i in 1..=6 {
+        let page = format!("---\ntitle: Page {i}\ndate: 2024-01-0{i}\ndraft: false\n---\nText.\n");
+        fs::write(dir.path().join(format!("content/page-{i}.md")), page).unwrap();
+    }
+    let check = fmlint(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert_eq!(check.stderr.matches(NOTE).count(), 1, "{}", check.stderr);
+    assert!(
+        check.stderr.contains("6 of 6 files fail it the same way")
+            && check.stderr.contains("fmlint init --infer")
+            && check.stderr.contains("fmlint init --preset NAME"),
+        "{}",
+        check.stderr
+    );
+    // Not with a config, nor when the preset is asked for, nor with -q.
+    for args in [
+        &["check", "--no-cache", "--isolated"][..],
+        &["check", "--no-cache", "-q"],
+    ] {
+        let run = fmlint(dir.path(), args);
+        assert!(!run.stderr.contains(NOTE), "{args:?}: {}", run.stderr);
+    }
+    fs::write(dir.path().join("fmlint.toml"), "").unwrap();
+    let with_config = fmlint(dir.path(), &["check", "--no-cache"]);
+    assert!(!with_config.stderr.contains(NOTE), "{}", with_config.stderr);
+}
+
+/// The QuickTakes demo corpus without its config: its defects are each
+/// their own, so there is no note.
+#[test]
+fn a_quicktakes_corpus_gets_no_note() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(std::path::Path::new("fixtures/quicktakes"), dir.path());
+    fs::remove_file(dir.path().join("fmlint.toml")).unwrap();
+    let check = fmlint(dir.path(), &["check", "--no-cache"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(!check.stderr.contains(NOTE), "{}", check.stderr);
 }

@@ -12,6 +12,7 @@ use fmlint_linter::rules::{self, RULES};
 use crate::{cli, exit};
 
 pub mod check;
+mod hint;
 pub mod init;
 
 /// `fmlint clean`: removes the corpus's result cache.
