@@ -26,6 +26,9 @@ pub mod survey;
 pub mod templates;
 pub mod thresholds;
 
+#[cfg(test)]
+mod tests;
+
 pub use finding::Finding;
 pub use inference::{from_survey, infer, Inference};
 pub use render::Output;
