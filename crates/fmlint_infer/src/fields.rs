@@ -175,9 +175,14 @@ fn date_format(survey: &Survey, stats: &FieldStats, strings: usize) -> Option<&'
 /// are not dates) that are nearly all distinct.
 fn is_unique(stats: &FieldStats, rule: &FieldRule, files: usize) -> bool {
     let kind = stats.main_kind();
+    // Half the values read as dates: a date field with some bad dates.
+    let datelike = stats
+        .dates
+        .iter()
+        .any(|&n| at_least(n, stats.count(Kind::String), 0.5));
     let identifier = match kind {
         Kind::Integer => true,
-        Kind::String => !stats.whitespace && !stats.long && rule.date.is_none(),
+        Kind::String => !stats.whitespace && !stats.long && rule.date.is_none() && !datelike,
         _ => false,
     };
     let values: usize = stats.counts.values().sum();
@@ -186,7 +191,7 @@ fn is_unique(stats: &FieldStats, rule: &FieldRule, files: usize) -> bool {
         && stats.parent.is_none()
         && at_least(stats.count(kind), stats.values, HOLDS)
         && at_least(stats.files, files, UNIQUE_PRESENT)
-        && values >= MIN_VALUES
+        && values >= MIN_FILES
         && at_least(stats.counts.len(), values, UNIQUE)
 }
 

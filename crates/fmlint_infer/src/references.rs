@@ -61,7 +61,7 @@ pub fn infer(survey: &Survey, rules: &FieldRules) -> Inferred {
                 // A field equal to the file's own value is a copy, not a
                 // reference.
                 let copy = own * 2 > total;
-                (total >= MIN_VALUES && enough && !copy).then_some((target, hits, total))
+                (total >= MIN_FILES && enough && !copy).then_some((target, hits, total))
             })
             .max_by(|a, b| (a.1 * b.2).cmp(&(b.1 * a.2)).then(b.0.cmp(&a.0)));
         if let Some((target, hits, total)) = best {

@@ -314,15 +314,19 @@ fn summary(inference: &Inference, fields: &FieldRules) -> String {
             .collect();
         let _ = writeln!(out, "{title}: {}.", names.join(", "));
     }
-    let _ = writeln!(
-        out,
-        "\n{:<10} {:>13} {:>7}  RULE",
-        "KIND", "HOLDS", "BREAKS"
-    );
-    for finding in all
+    let rest: Vec<&Finding> = all
         .iter()
+        .copied()
         .filter(|f| !(matches!(f.kind, "required" | "type") && f.breaks() == 0))
-    {
+        .collect();
+    if !rest.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{:<10} {:>13} {:>7}  RULE",
+            "KIND", "HOLDS", "BREAKS"
+        );
+    }
+    for finding in rest {
         line(&mut out, finding);
     }
     if !inference.references.unsaid.is_empty() {

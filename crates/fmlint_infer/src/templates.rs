@@ -105,7 +105,7 @@ fn infer_one(survey: &Survey, sources: &[usize], target: usize) -> Option<Inferr
             .then(a.0.cmp(&b.0))
     });
     let (template, holds) = ranked.into_iter().next()?;
-    if present < MIN_VALUES || !at_least(holds, present, HOLDS) {
+    if present < MIN_FILES || !at_least(holds, present, HOLDS) {
         return None;
     }
     let field = survey.fields[target].name.clone();

@@ -36,6 +36,10 @@ pub const ENUM_MIN_USES: usize = 3;
 /// Fewer values than this say nothing about a field's type or values.
 pub const MIN_VALUES: usize = 3;
 
+/// Templates, unique fields and references need this many files (values):
+/// on fewer, anything two files share looks like a rule.
+pub const MIN_FILES: usize = 5;
+
 /// Values longer than this (answers, descriptions) are counted but not kept
 /// for templates, references and enums.
 pub const SHORT: usize = 200;
