@@ -59,6 +59,25 @@ fn init_infer_refuses_to_overwrite_without_force() {
     );
     let forced = fmlint(dir.path(), &["init", "--infer", "--force"]);
     assert_eq!(forced.code, 0, "{}", forced.stderr);
+    let config = fs::read_to_string(dir.path().join("fmlint.toml")).unwrap();
+    // The corpus folder named: the same config, globs still relative to
+    // the config's folder.
+    let named = fmlint(dir.path(), &["init", "--infer", "content/learn", "--force"]);
+    assert_eq!(named.code, 0, "{}", named.stderr);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("fmlint.toml")).unwrap(),
+        config
+    );
+    // A corpus outside the config's folder is refused.
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = outside.path().to_str().unwrap();
+    let refused = fmlint(dir.path(), &["init", "--infer", elsewhere, "--force"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("is not inside"),
+        "{}",
+        refused.stderr
+    );
 }
 
 #[test]
