@@ -45,7 +45,7 @@ impl FieldRules {
 
 pub fn infer(survey: &Survey) -> FieldRules {
     let mut out = FieldRules::default();
-    for (id, stats) in survey.fields.iter().enumerate() {
+    for stats in &survey.fields {
         let parent_count = match stats.parent {
             None => survey.files,
             // A nested key: of the maps holding it (a family: its members).
@@ -56,7 +56,6 @@ pub fn infer(survey: &Survey) -> FieldRules {
         out.parents.push(stats.parent);
         out.families.push(stats.family);
         out.rules.push(rule);
-        let _ = id;
     }
     out
 }

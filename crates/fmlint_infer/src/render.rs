@@ -216,7 +216,15 @@ fn object_schema(fields: &FieldRules, parent: Option<usize>) -> Value {
         if rule.types.is_empty() && !rule.required {
             continue;
         }
-        let key = name.rsplit('.').next().unwrap_or(name).to_string();
+        // The key itself: `title` in `seo.title`; a top-level key may hold a dot.
+        let key = match parent {
+            Some(p) => name
+                .strip_prefix(fields.names[p].as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .unwrap_or(name),
+            None => name,
+        }
+        .to_string();
         if rule.required {
             required.push(json!(key));
         }

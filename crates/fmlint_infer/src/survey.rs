@@ -168,7 +168,8 @@ impl Record {
 pub struct Survey {
     /// Files whose front matter is a mapping.
     pub files: usize,
-    /// Files with no front matter, an unclosed one, or a YAML error.
+    /// Files with no front matter, an unclosed one, or a YAML error, and
+    /// paths that could not be read.
     pub left_out: usize,
     /// Their common folder, relative to the config's folder (`""` for it).
     pub folder: Option<String>,
@@ -206,9 +207,11 @@ impl Survey {
         }
         let patterns = ["**/*.md", "**/*.mdx", "**/*.markdown"].map(String::from);
         let filter = FileFilter::new(&patterns, &[])?;
-        let (files, _errors) = walk(&corpus, &filter, threads);
+        let (files, errors) = walk(&corpus, &filter, threads);
         let mut survey = Survey {
             date_formats: date_formats(),
+            // Paths the walk could not read count as left out.
+            left_out: errors.len(),
             ..Survey::default()
         };
         for file in files {

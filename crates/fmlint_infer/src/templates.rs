@@ -93,10 +93,9 @@ fn infer_one(survey: &Survey, sources: &[usize], target: usize) -> Option<Inferr
             *counts.entry(template).or_default() += 1;
         }
     }
-    let target_order = target;
     let mut ranked: Vec<(String, usize)> = counts
         .into_iter()
-        .filter(|(t, _)| !copies_a_later_field(survey, t, target_order))
+        .filter(|(t, _)| !copies_a_later_field(survey, t, target))
         .collect();
     ranked.sort_by(|a, b| {
         b.1.cmp(&a.1)
