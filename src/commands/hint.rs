@@ -22,30 +22,30 @@ pub fn embedded_preset_note(result: &CheckResult) -> Option<String> {
     if files < MIN_FILES {
         return None;
     }
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<String, usize> = HashMap::new();
     for file in &result.files {
-        let mut messages: Vec<&str> = file
+        let mut ways: Vec<String> = file
             .diagnostics
             .iter()
             .filter(|d| d.rule == "schema")
-            .map(|d| d.message.as_ref())
+            .flat_map(|d| ways_of_failing(&d.message))
             .collect();
-        messages.sort_unstable();
-        messages.dedup();
-        for message in messages {
-            *counts.entry(message).or_default() += 1;
+        ways.sort_unstable();
+        ways.dedup();
+        for way in ways {
+            *counts.entry(way).or_default() += 1;
         }
     }
-    let mut shared: Vec<(&str, usize)> = counts
+    let mut shared: Vec<(String, usize)> = counts
         .into_iter()
         .filter(|(_, n)| *n as f64 >= SHARE * files as f64)
         .collect();
     if shared.is_empty() {
         return None;
     }
-    shared.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    shared.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let most = shared[0].1;
-    let mut named: Vec<&str> = shared.iter().take(NAMED).map(|(m, _)| *m).collect();
+    let mut named: Vec<&str> = shared.iter().take(NAMED).map(|(m, _)| m.as_str()).collect();
     if shared.len() > NAMED {
         named.push("…");
     }
@@ -56,4 +56,36 @@ pub fn embedded_preset_note(result: &CheckResult) -> Option<String> {
          with `fmlint init --preset NAME` (`fmlint init --preset list` names them).",
         named.join("; ")
     ))
+}
+
+/// What one schema finding says went wrong, in parts two files can share:
+/// each field a "missing …" message names (files lack different subsets
+/// of the preset's fields), else the whole message.
+fn ways_of_failing(message: &str) -> Vec<String> {
+    if !message.starts_with("missing") {
+        return vec![message.to_string()];
+    }
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|field| format!("`{field}` is missing"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ways_of_failing;
+
+    #[test]
+    fn missing_fields_are_counted_one_by_one() {
+        assert_eq!(
+            ways_of_failing("missing 2 required fields: `answer` and `url`"),
+            ["`answer` is missing", "`url` is missing"]
+        );
+        assert_eq!(
+            ways_of_failing("unknown key `draft`"),
+            ["unknown key `draft`"]
+        );
+    }
 }
