@@ -19,6 +19,9 @@ pub struct FieldRule {
     /// The date format (strftime or `rfc3339`).
     pub date: Option<&'static str>,
     pub unique: bool,
+    /// Identifier-like and nearly all distinct, however few files hold it:
+    /// what references may name (`unique` adds: in half the files).
+    pub distinct: bool,
 }
 
 /// Every field's rule, parallel to [`Survey::fields`], with the findings
@@ -35,6 +38,11 @@ pub struct FieldRules {
 impl FieldRules {
     pub fn unique(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.rules.len()).filter(|&f| self.rules[f].unique)
+    }
+
+    /// The fields references may name ([`FieldRule::distinct`]).
+    pub fn distinct(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.rules.len()).filter(|&f| self.rules[f].distinct)
     }
 
     /// Whether a field is a key of a family's members.
@@ -119,7 +127,8 @@ fn field_rule(
             });
         }
     }
-    rule.unique = is_unique(stats, &rule, survey.files);
+    rule.distinct = is_distinct(stats, &rule);
+    rule.unique = rule.distinct && at_least(stats.files, survey.files, UNIQUE_PRESENT);
     if rule.unique {
         findings.push(Finding {
             kind: "unique",
@@ -172,7 +181,7 @@ fn date_format(survey: &Survey, stats: &FieldStats, strings: usize) -> Option<&'
 
 /// Identifier-like values (integers, or strings without whitespace that
 /// are not dates) that are nearly all distinct.
-fn is_unique(stats: &FieldStats, rule: &FieldRule, files: usize) -> bool {
+fn is_distinct(stats: &FieldStats, rule: &FieldRule) -> bool {
     let kind = stats.main_kind();
     // Half the values read as dates: a date field with some bad dates.
     let datelike = stats
@@ -189,7 +198,6 @@ fn is_unique(stats: &FieldStats, rule: &FieldRule, files: usize) -> bool {
         && !stats.family
         && stats.parent.is_none()
         && at_least(stats.count(kind), stats.values, HOLDS)
-        && at_least(stats.files, files, UNIQUE_PRESENT)
         && values >= MIN_FILES
         && at_least(stats.counts.len(), values, UNIQUE)
 }

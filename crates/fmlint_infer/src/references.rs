@@ -1,6 +1,7 @@
 //! Reference fields: values that name other files. A field (a plain one, a
 //! list's items, or a key of a family of numbered maps such as
-//! `related_article*.id`) refers to a unique field when nearly all its
+//! `related_article*.id`) refers to a distinct field (a unique one, or one
+//! that only some files hold, such as the authors' `id` in a blog) when nearly all its
 //! values are values of that field in some file ([`REFERENCE`], or
 //! [`REFERENCE_NAMED`] when it is named like it). A family's other keys
 //! mirror the target's fields they nearly always equal.
@@ -35,7 +36,7 @@ pub struct Inferred {
 }
 
 pub fn infer(survey: &Survey, rules: &FieldRules) -> Inferred {
-    let targets: Vec<usize> = rules.unique().collect();
+    let targets: Vec<usize> = rules.distinct().collect();
     let values: HashMap<usize, HashMap<&str, usize>> =
         targets.iter().map(|&t| (t, owners(survey, t))).collect();
     // (source, target, hits, total)

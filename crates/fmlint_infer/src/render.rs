@@ -78,7 +78,13 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
             quote(id)
         );
     }
-    let unique: Vec<String> = fields.unique().map(|f| quote(&fields.names[f])).collect();
+    let mut unique: Vec<String> = fields.unique().map(|f| quote(&fields.names[f])).collect();
+    // The field references name is unique even if few files hold it.
+    if let Some(id) = references.id.as_deref().map(quote) {
+        if !unique.contains(&id) {
+            unique.insert(0, id);
+        }
+    }
     if !unique.is_empty() {
         let _ = writeln!(
             out,

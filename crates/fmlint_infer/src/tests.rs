@@ -145,3 +145,34 @@ fn values_unrelated_to_any_unique_field_are_no_references() {
     assert!(inferred.references.references.is_empty());
     assert_eq!(inferred.references.id, None);
 }
+
+/// A blog: posts name their author by the `id` only the author pages
+/// hold.
+#[test]
+fn a_field_few_files_hold_can_be_what_references_name() {
+    let mut files: Vec<(String, String)> = (0..6)
+        .map(|a| {
+            (
+                format!("content/authors/author-{a}.md"),
+                format!("---\nid: author-{a}\nname: Author {a}\n---\n"),
+            )
+        })
+        .collect();
+    files.extend((0..30).map(|p| {
+        (
+            format!("content/posts/post-{p}.md"),
+            format!("---\ntitle: Post {p}\nauthors: [author-{}]\n---\n", p % 6),
+        )
+    }));
+    let refs: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let inferred = corpus(&refs);
+    assert!(!rule(&inferred.fields, "id").unique, "6 of 36 files");
+    assert_eq!(inferred.references.id.as_deref(), Some("id"));
+    assert_eq!(inferred.references.references[0].field, "authors");
+    let output = crate::render::render(&inferred, "schemas/inferred.schema.json");
+    assert!(
+        output.config.contains("unique = [\"id\"]"),
+        "{}",
+        output.config
+    );
+}
