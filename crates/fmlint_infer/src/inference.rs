@@ -13,6 +13,8 @@ pub struct Inference {
     pub survey: survey::Summary,
     pub fields: fields::FieldRules,
     pub templates: Vec<templates::Inferred>,
+    /// The folder path as a template of fields (`[collections.path] dir`).
+    pub dir: Option<templates::Inferred>,
     pub references: references::Inferred,
 }
 
@@ -27,6 +29,7 @@ pub fn infer(corpus: &Path, root: &Path, threads: usize) -> Result<Inference> {
 pub fn from_survey(survey: &survey::Survey) -> Inference {
     let mut fields = fields::infer(survey);
     let templates = templates::infer(survey, &fields);
+    let dir = templates::infer_dir(survey, &fields);
     let templated: Vec<usize> = templates
         .iter()
         .filter_map(|t| survey.id(&t.field))
@@ -37,6 +40,7 @@ pub fn from_survey(survey: &survey::Survey) -> Inference {
         survey: survey.summary(),
         fields,
         templates,
+        dir,
         references,
     }
 }

@@ -132,6 +132,16 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
             }
         }
     }
+    if let Some(dir) = &inference.dir {
+        let _ = writeln!(
+            out,
+            "\n# The file's folder follows its front matter (`path-mismatch`); holds\n\
+             # for {} of {} files.\n[collections.path]\ndir = {}",
+            dir.finding.holds,
+            dir.finding.of,
+            quote(&dir.template)
+        );
+    }
     for r in &references.references {
         let _ = writeln!(
             out,
@@ -302,6 +312,7 @@ fn summary(inference: &Inference, fields: &FieldRules) -> String {
         .findings
         .iter()
         .chain(inference.templates.iter().map(|t| &t.finding))
+        .chain(inference.dir.iter().map(|t| &t.finding))
         .chain(&inference.references.findings)
         .collect();
     // Required fields and types without exceptions, in a few lines.

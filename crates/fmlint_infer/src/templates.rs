@@ -152,6 +152,21 @@ fn tokens(survey: &Survey, sources: &[usize], target: usize, record: &Record) ->
             order: 0,
         });
     }
+    field_tokens(survey, sources, target, record, false, &mut tokens);
+    tokens.retain(|t| t.text.len() >= MIN_TOKEN && !t.text.contains(['{', '}']));
+    tokens
+}
+
+/// `{F}` and `{F|slug}` (and `{F|lower}` when `lower`) for every source
+/// field but `target` that this file holds.
+fn field_tokens(
+    survey: &Survey,
+    sources: &[usize],
+    target: usize,
+    record: &Record,
+    lower: bool,
+    tokens: &mut Vec<Token>,
+) {
     for &source in sources {
         if source == target {
             continue;
@@ -165,6 +180,15 @@ fn tokens(survey: &Survey, sources: &[usize], target: usize, record: &Record) ->
         };
         let name = &survey.fields[source].name;
         let slugged = slug::quicktakes(value);
+        let lowered = value.to_lowercase();
+        if lower && lowered != value && lowered != slugged {
+            tokens.push(Token {
+                placeholder: format!("{{{name}|lower}}"),
+                text: lowered,
+                path: false,
+                order: source + 1,
+            });
+        }
         if slugged != value {
             tokens.push(Token {
                 placeholder: format!("{{{name}|slug}}"),
@@ -180,8 +204,52 @@ fn tokens(survey: &Survey, sources: &[usize], target: usize, record: &Record) ->
             order: source + 1,
         });
     }
-    tokens.retain(|t| t.text.len() >= MIN_TOKEN && !t.text.contains(['{', '}']));
-    tokens
+}
+
+/// The file's folder path as a template of its fields
+/// (`files/en-us/{slug|lower}`, `content/learn/{subject|slug}`): the
+/// config's `[collections.path] dir`, when it holds for [`HOLDS`] of the
+/// files in a folder.
+pub fn infer_dir(survey: &Survey, rules: &FieldRules) -> Option<Inferred> {
+    let sources: Vec<usize> = (0..survey.fields.len())
+        .filter(|&f| plain_string(survey, rules, f) && rules.rules[f].date.is_none())
+        .collect();
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    let mut present = 0;
+    for record in &survey.records {
+        let Some((dir, _)) = record.path.rsplit_once('/') else {
+            continue;
+        };
+        present += 1;
+        if dir.contains(['{', '}']) {
+            continue;
+        }
+        let mut tokens = Vec::new();
+        field_tokens(survey, &sources, usize::MAX, record, true, &mut tokens);
+        tokens.retain(|t| t.text.len() >= MIN_TOKEN && !t.text.contains(['{', '}']));
+        let template = templatize(dir, &tokens, false);
+        if template.contains('{') {
+            *counts.entry(template).or_default() += 1;
+        }
+    }
+    let (template, holds) = counts.into_iter().max_by(|a, b| {
+        a.1.cmp(&b.1)
+            .then(b.0.len().cmp(&a.0.len()))
+            .then(b.0.cmp(&a.0))
+    })?;
+    if present < MIN_FILES || !at_least(holds, present, HOLDS) {
+        return None;
+    }
+    Some(Inferred {
+        finding: Finding {
+            kind: "path",
+            what: format!("the folder is `{template}`"),
+            holds,
+            of: present,
+        },
+        field: "path.dir".into(),
+        template,
+    })
 }
 
 /// Replaces, left to right, the longest piece of `value` some token's text

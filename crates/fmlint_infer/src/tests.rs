@@ -176,3 +176,29 @@ fn a_field_few_files_hold_can_be_what_references_name() {
         output.config
     );
 }
+
+/// MDN-style pages: the folder is the slug, lower-cased.
+#[test]
+fn the_folder_as_a_template_of_a_field() {
+    let files: Vec<(String, String)> = (0..20)
+        .map(|i| {
+            let slug = format!("Web/API/Thing{i}");
+            (
+                format!("files/en-us/{}/index.md", slug.to_lowercase()),
+                format!("---\ntitle: Thing {i}\nslug: {slug}\n---\n"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let inferred = corpus(&refs);
+    let dir = inferred.dir.as_ref().expect("a folder template");
+    assert_eq!(dir.template, "files/en-us/{slug|lower}");
+    let output = crate::render::render(&inferred, "schemas/inferred.schema.json");
+    assert!(
+        output
+            .config
+            .contains("[collections.path]\ndir = \"files/en-us/{slug|lower}\""),
+        "{}",
+        output.config
+    );
+}
