@@ -62,7 +62,17 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
         percent(HOLDS)
     );
     out.push_str("[files]\n");
-    let _ = writeln!(out, "include = [{}]\n", quote(&include_glob(inference)));
+    let _ = writeln!(out, "include = [{}]", quote(&include_glob(inference)));
+    let excluded = excluded(inference);
+    if !excluded.is_empty() {
+        let list: Vec<String> = excluded.iter().map(|p| quote(p)).collect();
+        let _ = writeln!(
+            out,
+            "# Files without front matter among the pages.\nexclude = [{}]",
+            list.join(", ")
+        );
+    }
+    out.push('\n');
     out.push_str("[[collections]]\n");
     let _ = writeln!(out, "name = {}", quote(&collection_name(inference)));
     let _ = writeln!(
@@ -164,6 +174,29 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
         }
     }
     out
+}
+
+/// Most this many files without front matter inside the included folder
+/// are excluded by name; more are left for `missing-front-matter`.
+const MAX_EXCLUDED: usize = 20;
+
+/// The files without front matter the include glob would take.
+fn excluded(inference: &Inference) -> Vec<&str> {
+    let survey = &inference.survey;
+    let inside: Vec<&str> = survey
+        .without_front_matter
+        .iter()
+        .map(String::as_str)
+        .filter(|p| {
+            survey.folder.is_empty()
+                || p.strip_prefix(survey.folder.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+        .collect();
+    if inside.len() > MAX_EXCLUDED {
+        return Vec::new();
+    }
+    inside
 }
 
 fn include_glob(inference: &Inference) -> String {

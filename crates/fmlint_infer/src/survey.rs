@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use fmlint_engine::walk::{walk, FileFilter};
 use fmlint_linter::dates::{check_date, DateFormat};
-use fmlint_syntax::{parse, split, Node, Value};
+use fmlint_syntax::{parse, split, Node, SplitError, Value};
 
 use crate::thresholds::SHORT;
 
@@ -171,6 +171,8 @@ pub struct Survey {
     /// Files with no front matter, an unclosed one, or a YAML error, and
     /// paths that could not be read.
     pub left_out: usize,
+    /// Files with no front matter at all (a README among the pages).
+    pub without_front_matter: Vec<String>,
     /// Their common folder, relative to the config's folder (`""` for it).
     pub folder: Option<String>,
     pub extensions: BTreeSet<String>,
@@ -185,6 +187,7 @@ pub struct Survey {
 pub struct Summary {
     pub files: usize,
     pub left_out: usize,
+    pub without_front_matter: Vec<String>,
     pub folder: String,
     pub extensions: Vec<String>,
 }
@@ -225,9 +228,17 @@ impl Survey {
         if self.date_formats.is_empty() {
             self.date_formats = date_formats();
         }
-        let Ok(header) = split(text) else {
-            self.left_out += 1;
-            return;
+        let header = match split(text) {
+            Ok(header) => header,
+            Err(SplitError::Missing(_)) => {
+                self.left_out += 1;
+                self.without_front_matter.push(relative.to_string());
+                return;
+            }
+            Err(SplitError::Unclosed(_)) => {
+                self.left_out += 1;
+                return;
+            }
         };
         let parsed = parse(text, header.yaml);
         let root = match parsed.root {
@@ -368,6 +379,7 @@ impl Survey {
         Summary {
             files: self.files,
             left_out: self.left_out,
+            without_front_matter: self.without_front_matter.clone(),
             folder: self.folder.clone().unwrap_or_default(),
             extensions: self.extensions.iter().cloned().collect(),
         }

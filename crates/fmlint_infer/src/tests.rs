@@ -202,3 +202,21 @@ fn the_folder_as_a_template_of_a_field() {
         output.config
     );
 }
+
+/// A README among the pages is excluded by name, not reported.
+#[test]
+fn files_without_front_matter_among_the_pages_are_excluded() {
+    let mut files = pages(10);
+    files.push(("docs/README.md".into(), "# About these docs\n".into()));
+    files.push(("README.md".into(), "# The repository\n".into()));
+    let refs: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let inferred = corpus(&refs);
+    let output = crate::render::render(&inferred, "schemas/inferred.schema.json");
+    assert!(
+        output
+            .config
+            .contains("include = [\"docs/**/*.md\"]\n# Files without front matter among the pages.\nexclude = [\"docs/README.md\"]\n"),
+        "{}",
+        output.config
+    );
+}
