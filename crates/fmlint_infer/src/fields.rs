@@ -128,7 +128,12 @@ fn field_rule(
         }
     }
     rule.distinct = is_distinct(stats, &rule);
-    rule.unique = rule.distinct && at_least(stats.files, survey.files, UNIQUE_PRESENT);
+    // Distinct numbers are ids only by name (`id`, `post_id`), or when
+    // other files name them (`references`): a small site's `weight`s differ
+    // too.
+    let numbered_id = stats.main_kind() != Kind::Integer || id_name(stats.key());
+    rule.unique =
+        rule.distinct && numbered_id && at_least(stats.files, survey.files, UNIQUE_PRESENT);
     if rule.unique {
         findings.push(Finding {
             kind: "unique",
@@ -177,6 +182,16 @@ fn date_format(survey: &Survey, stats: &FieldStats, strings: usize) -> Option<&'
         .zip(&stats.dates)
         .find(|(_, &n)| at_least(n, strings, HOLDS))
         .map(|(f, _)| *f)
+}
+
+/// `id`, `post_id`, `postId`, `uid`.
+fn id_name(key: &str) -> bool {
+    let lower = key.to_ascii_lowercase();
+    lower == "id"
+        || lower == "uid"
+        || lower.ends_with("_id")
+        || lower.ends_with("-id")
+        || key.ends_with("Id")
 }
 
 /// Identifier-like values (integers, or strings without whitespace that

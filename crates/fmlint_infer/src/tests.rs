@@ -220,3 +220,14 @@ fn files_without_front_matter_among_the_pages_are_excluded() {
         output.config
     );
 }
+
+/// Distinct numbers are unique only when named like ids.
+#[test]
+fn distinct_weights_are_not_unique_but_ids_are() {
+    let inferred = infer_pages(20, |i, t| {
+        format!("{}weight: {}\n---\n", t.trim_end_matches("---\n"), i * 10)
+    });
+    assert!(rule(&inferred.fields, "weight").distinct);
+    assert!(!rule(&inferred.fields, "weight").unique);
+    assert!(rule(&inferred.fields, "id").unique);
+}
