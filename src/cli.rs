@@ -38,7 +38,9 @@ pub enum Command {
     Server,
     /// Remove the result cache (`.fmlint_cache` at the corpus root).
     Clean(CleanArgs),
-    /// Write the built-in QuickTakes preset, with comments, to `fmlint.toml`.
+    /// Write a starting `fmlint.toml`: the built-in QuickTakes preset,
+    /// another preset (`--preset NAME`), or one inferred from the corpus
+    /// (`--infer`).
     Init(InitArgs),
     /// Print the effective configuration (or its JSON Schema).
     Config(ConfigArgs),
@@ -84,9 +86,21 @@ pub struct InitArgs {
     #[arg(default_value = fmlint_engine::config::FILE_NAME)]
     pub path: PathBuf,
 
-    /// Replace an existing file.
+    /// Replace existing files.
     #[arg(long)]
     pub force: bool,
+
+    /// Write the preset NAME instead (hugo, jekyll, astro, docusaurus, mdn,
+    /// quicktakes); without NAME, or with `list`, list them.
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "list", conflicts_with = "infer")]
+    pub preset: Option<String>,
+
+    /// Infer the config and a JSON Schema (`schemas/inferred.schema.json`)
+    /// from the front matter of the files under DIR (default: `.`), which
+    /// must be inside the config's folder; print what was inferred and what
+    /// `fmlint check` finds with it.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".")]
+    pub infer: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rule { name } => commands::print_rule(&name),
         Command::Server => fmlint_server::run(),
         Command::Clean(args) => commands::clean(&args),
-        Command::Init(args) => commands::init(&args),
+        Command::Init(args) => commands::init::run(&args),
         Command::Config(args) => commands::config(&args),
         Command::Completions { shell } => cli::completions(shell),
         Command::Man(args) => cli::man(&args),

@@ -1,7 +1,8 @@
 //! The layering, checked mechanically (ARCHITECTURE.md is the map):
 //!
 //! - each workspace crate depends only on the crates below it:
-//!   `fmlint_syntax` < `fmlint_linter` < `fmlint_engine` < `fmlint_server`
+//!   `fmlint_syntax` < `fmlint_linter` < `fmlint_engine` < `fmlint_infer` <
+//!   `fmlint_server`
 //!   < `fmlint` (the binary);
 //! - inside every crate, the modules' imports form no cycle.
 //!
@@ -25,6 +26,7 @@ const LAYERS: &[(&str, &str)] = &[
     ("fmlint_syntax", "crates/fmlint_syntax"),
     ("fmlint_linter", "crates/fmlint_linter"),
     ("fmlint_engine", "crates/fmlint_engine"),
+    ("fmlint_infer", "crates/fmlint_infer"),
     ("fmlint_server", "crates/fmlint_server"),
     ("fmlint", "."),
 ];

@@ -46,7 +46,17 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         result.baseline = Some(baseline.apply(&mut result, &settings.rules)?);
     }
     let broken_pipe = write_result(args, &result)?;
+    if !args.quiet && !args.isolated && args.config.is_none() && no_config_found(args) {
+        if let Some(note) = super::hint::embedded_preset_note(&result) {
+            eprintln!("{note}");
+        }
+    }
     Ok(finish(args, &result, broken_pipe))
+}
+
+/// No `fmlint.toml` was found: the built-in preset is in force.
+fn no_config_found(args: &CheckArgs) -> bool {
+    args.config().is_ok_and(|loaded| loaded.path.is_none())
 }
 
 /// `--show-fixes` and `--unsafe-fixes` change what `--fix` and `--diff`

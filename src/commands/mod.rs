@@ -1,5 +1,5 @@
-//! The subcommands other than `check` ([`check`]): each takes its parsed
-//! arguments and returns the exit code.
+//! The subcommands other than `check` ([`check`]) and `init` ([`init`]):
+//! each takes its parsed arguments and returns the exit code.
 
 use std::io::{self, Write};
 
@@ -12,6 +12,8 @@ use fmlint_linter::rules::{self, RULES};
 use crate::{cli, exit};
 
 pub mod check;
+mod hint;
+pub mod init;
 
 /// `fmlint clean`: removes the corpus's result cache.
 pub fn clean(args: &cli::CleanArgs) -> Result<u8> {
@@ -95,16 +97,6 @@ pub fn print_rule(name: &str) -> Result<u8> {
         meta.docs()
     )?;
     out.flush()?;
-    Ok(exit::CLEAN)
-}
-
-/// `fmlint init [PATH] [--force]`.
-pub fn init(args: &cli::InitArgs) -> Result<u8> {
-    config::init(&args.path, args.force)?;
-    eprintln!(
-        "fmlint: wrote the built-in QuickTakes preset to {}",
-        args.path.display()
-    );
     Ok(exit::CLEAN)
 }
 
