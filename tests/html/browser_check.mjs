@@ -123,6 +123,7 @@ try {
   await check(`second click on ${topRule}`, "", "", "");
 
   equal(problems, [], "console errors and page errors after filtering");
+  await page.mouse.move(0, 0);
   await page.setViewportSize({ width: 1280, height: 1700 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: config.screenshot });
