@@ -19,10 +19,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::shared::slash_path;
+use super::shared::{applicability_name, slash_path};
 use fmlint_engine::check::{CheckResult, FileReport};
 use fmlint_engine::fix;
-use fmlint_linter::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use fmlint_linter::diagnostic::{Diagnostic, Edit, Fix};
 use fmlint_linter::rules;
 use fmlint_syntax::LineIndex;
 
@@ -297,10 +297,7 @@ fn fix_data<'a>(fix: &'a Fix, index: Option<&LineIndex>) -> FixData<'a> {
     };
     FixData {
         message: &fix.message,
-        applicability: match fix.applicability {
-            Applicability::Safe => "safe",
-            Applicability::Unsafe => "unsafe",
-        },
+        applicability: applicability_name(fix.applicability),
         diff,
         replacements,
     }
@@ -364,6 +361,7 @@ fn fix_diff(index: &LineIndex, fix: &Fix) -> Option<Vec<(char, String)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fmlint_linter::diagnostic::Applicability;
 
     #[test]
     fn script_safe_json_cannot_close_the_script_element() {
