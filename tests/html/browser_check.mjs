@@ -107,7 +107,14 @@ try {
     await page.type("#filter-text", q);
     await check(`filter "${q}"`, q, "", "");
   }
+  // `/` focuses the box; Escape clears it.
   await page.fill("#filter-text", "");
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("/");
+  await page.keyboard.type(config.queries[0]);
+  await check(`"/" then "${config.queries[0]}"`, config.queries[0], "", "");
+  await page.keyboard.press("Escape");
+  await check("Escape", "", "", "");
   const topRule = rows[0][0];
   await page.selectOption("#filter-rule", topRule);
   await check(`rule ${topRule}`, "", topRule, "");

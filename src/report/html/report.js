@@ -340,6 +340,20 @@
   $("folders-more").addEventListener("click", function () { state.allFolders = !state.allFolders; drawFolders(); });
   $("findings-more").addEventListener("click", function () { state.pages++; drawFindings(); });
 
+  // `/` jumps to the filter box (as on GitHub); Escape there clears it.
+  document.addEventListener("keydown", function (event) {
+    var box = $("filter-text");
+    if (event.key === "/" && document.activeElement !== box && !/^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName)) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    } else if (event.key === "Escape" && document.activeElement === box && box.value) {
+      box.value = "";
+      state.text = "";
+      update();
+    }
+  });
+
   drawTotals();
   ruleOptions();
   update();
