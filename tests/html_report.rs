@@ -19,7 +19,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cli_support::{check, fmlint, summary};
+use cli_support::{check, fmlint, summary, unix_paths};
 
 const HOSTILE: &str = "content/learn/astronomy/hostile.md";
 
@@ -119,7 +119,7 @@ fn data_snapshot() {
     let data: serde_json::Value = serde_json::from_str(data_blob(&page)).unwrap();
     let mut text = serde_json::to_string_pretty(&data).unwrap();
     text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
-    insta::assert_snapshot!(text);
+    insta::assert_snapshot!(unix_paths(text));
 }
 
 #[test]
