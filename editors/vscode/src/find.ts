@@ -137,7 +137,7 @@ export function findFmlint(input: LookupInput): Lookup {
     kind: "missing",
     looked,
     message: "No fmlint executable was found. Install it (`pip install fmlint`, " +
-      "`npm install --save-dev fmlint` or `cargo install fmlint`), or set fmlint.path " +
+      "`npm install --save-dev fmlint` or `cargo install --locked fmlint`), or set fmlint.path " +
       "to the executable, then run \"fmlint: Restart Server\".",
   };
 }
