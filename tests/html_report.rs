@@ -5,7 +5,8 @@
 //! playwright-core) on a copy of `fixtures/quicktakes` plus the same
 //! article: no console error, the totals and per-rule counts equal the JSON
 //! output's, the filter shows exactly the matching findings, no injected
-//! markup runs. The browser test saves `target/html-report.png`.
+//! markup runs; and on 250 files, the pages of 100 files "Show more"
+//! adds. The browser test saves `target/html-report.png`.
 //!
 //! Chromium (`/usr/bin/chromium`, or `FMLINT_CHROMIUM`), node and
 //! playwright-core (`target/html-test/node_modules/playwright-core`, or
@@ -195,33 +196,76 @@ fn files_checked(stderr: &str) -> usize {
         .unwrap_or_else(|_| panic!("no file count in {line:?}"))
 }
 
-#[test]
-fn page_in_a_real_browser() {
-    let browser = match browser() {
-        Ok(browser) => browser,
+/// The browser, or `None` (the test is skipped) outside CI without it.
+fn browser_or_skip(test: &str) -> Option<Browser> {
+    match browser() {
+        Ok(browser) => Some(browser),
         Err(missing) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("the HTML report's browser test needs: {missing}")
         }
         Err(missing) => {
-            eprintln!("SKIPPED html_report::page_in_a_real_browser: missing {missing}");
-            return;
+            eprintln!("SKIPPED html_report::{test}: missing {missing}");
+            None
         }
+    }
+}
+
+#[test]
+fn page_in_a_real_browser() {
+    let Some(browser) = browser_or_skip("page_in_a_real_browser") else {
+        return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("quicktakes");
     copy_dir(&root.join("fixtures/quicktakes"), &corpus);
     fs::write(corpus.join(HOSTILE), HOSTILE_TEXT).unwrap();
+    let screenshot = root.join("target/html-report.png");
+    // A rule, a folder, words of a message, markup, and nothing.
+    let queries = [
+        "url-mismatch",
+        "sailing--",
+        "Never Closed",
+        "<script>",
+        "no such finding",
+    ];
+    in_browser(&browser, &corpus, &queries, &screenshot);
+    assert!(screenshot.is_file());
+}
 
-    let html = fmlint(&corpus, &["check", "--format", "html", "-o", "report.html"]);
+/// More files with findings than one page draws: "Show more" pages
+/// through them, unfiltered and filtered.
+#[test]
+fn pages_of_many_files_in_a_real_browser() {
+    let Some(browser) = browser_or_skip("pages_of_many_files_in_a_real_browser") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("many");
+    fs::create_dir_all(corpus.join("content")).unwrap();
+    fs::write(corpus.join("fmlint.toml"), "").unwrap();
+    for i in 0..250 {
+        let text = format!("# Article {i}\n\nNo front matter.\n");
+        fs::write(corpus.join(format!("content/article-{i:03}.md")), text).unwrap();
+    }
+    // 250 files: three pages; `article-1` matches 100 files (one page),
+    // `article-0` 100, `article-24` 10.
+    let queries = ["article-1", "article-0", "article-24", "content/"];
+    in_browser(&browser, &corpus, &queries, &dir.path().join("many.png"));
+}
+
+/// Writes the HTML and JSON reports of `corpus` and runs the browser
+/// check on them.
+fn in_browser(browser: &Browser, corpus: &Path, queries: &[&str], screenshot: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let html = fmlint(corpus, &["check", "--format", "html", "-o", "report.html"]);
     assert_eq!(html.code, 1, "stderr: {}", html.stderr);
     let json = fmlint(
-        &corpus,
+        corpus,
         &["check", "--format", "json", "-o", "findings.json"],
     );
     assert_eq!(json.code, 1, "stderr: {}", json.stderr);
 
-    let screenshot = root.join("target/html-report.png");
     let config = serde_json::json!({
         "html": corpus.join("report.html"),
         "json": corpus.join("findings.json"),
@@ -229,10 +273,11 @@ fn page_in_a_real_browser() {
         "screenshot": screenshot,
         "playwright": browser.playwright,
         "chromium": browser.chromium,
-        // A rule, a folder, words of a message, markup, and nothing.
-        "queries": ["url-mismatch", "sailing--", "Never Closed", "<script>", "no such finding"],
+        "queries": queries,
+        // FILES_PER_PAGE in src/report/html/report.js.
+        "filesPerPage": 100,
     });
-    let config_path = dir.path().join("config.json");
+    let config_path = corpus.join("browser-check.json");
     fs::write(&config_path, config.to_string()).unwrap();
     let output = Command::new("node")
         .arg(root.join("tests/html/browser_check.mjs"))
@@ -244,7 +289,6 @@ fn page_in_a_real_browser() {
     println!("{stdout}");
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("ok: findings per rule"));
-    assert!(screenshot.is_file());
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -5,7 +5,9 @@
 //   node browser_check.mjs CONFIG.json
 //
 // CONFIG: { html, json, filesChecked, screenshot, playwright, chromium,
-//           queries: [text, …] }
+//           queries: [text, …], filesPerPage }
+// The page draws filesPerPage files at a time: what is drawn is checked
+// page by page ("Show more" clicked until it is gone).
 // Prints one line per check; exits 1 with the reason on the first failure.
 import { createRequire } from "node:module";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -29,6 +31,11 @@ function equal(actual, expected, what) {
   console.log(`ok: ${what} = ${a.length > 120 ? a.slice(0, 117) + "..." : a}`);
 }
 const key = (f) => `${f.path}:${f.span.line}:${f.span.column}:${f.rule}`;
+// The findings of the first page: those of the first filesPerPage files.
+function firstPage(list) {
+  const paths = [...new Set(list.map((f) => f.path))].slice(0, config.filesPerPage);
+  return list.filter((f) => paths.includes(f.path));
+}
 const sorted = (list) => [...list].sort();
 const fmt = (n) => n.toLocaleString("en-US");
 
@@ -82,10 +89,20 @@ try {
   const shownRules = await page.$$eval(".rule-row", (rs) => rs.map((r) => [r.dataset.rule, Number(r.querySelector(".rule-count").dataset.count)]));
   equal(shownRules, rows, "findings per rule");
 
-  // Every finding is drawn once, with its message.
+  // Every finding is drawn once, a page of files at a time, with its message.
   const drawn = async () => sorted(await page.$$eval(".finding", (ns) => ns.map((n) =>
     `${n.dataset.path}:${n.dataset.line}:${n.dataset.column}:${n.dataset.rule}`)));
-  equal(await drawn(), sorted(findings.map(key)), "findings drawn");
+  const showAll = async () => {
+    let pages = 1;
+    while (await page.$eval("#findings-more", (n) => !n.hidden)) {
+      await page.click("#findings-more");
+      pages++;
+    }
+    return pages;
+  };
+  equal(await drawn(), sorted(firstPage(findings).map(key)), "findings drawn (first page)");
+  const pages = await showAll();
+  equal(await drawn(), sorted(findings.map(key)), `findings drawn (all, ${pages} page(s))`);
   const messages = sorted(await page.$$eval(".finding", (ns) => ns.map((n) => n.dataset.message)));
   equal(messages, sorted(findings.map((f) => f.message)), "messages drawn");
   // What the reader sees: the message's text, its `code` without backticks.
@@ -99,8 +116,12 @@ try {
     await page.waitForFunction((n) => document.getElementById("visible-count").textContent === n,
       fmt(want.length), { timeout: 5000 }).catch(() => {});
     equal(await text("#visible-count"), fmt(want.length), `${what}: count shown`);
-    equal(await drawn(), sorted(want.map(key)), `${what}: findings drawn`);
+    equal(await drawn(), sorted(firstPage(want).map(key)), `${what}: findings drawn`);
     equal(await page.$eval("#empty", (n) => !n.hidden), want.length === 0, `${what}: "no finding" notice`);
+    if (firstPage(want).length < want.length) {
+      const pages = await showAll();
+      equal(await drawn(), sorted(want.map(key)), `${what}: findings drawn (all, ${pages} page(s))`);
+    }
   };
   for (const q of config.queries) {
     await page.fill("#filter-text", "");
