@@ -6,9 +6,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::shared::slash_path;
+use super::shared::{applicability_name, slash_path};
 use fmlint_engine::check::CheckResult;
-use fmlint_linter::diagnostic::{Applicability, Diagnostic, Location};
+use fmlint_linter::diagnostic::{Diagnostic, Location};
 
 #[derive(Serialize)]
 struct Finding<'a> {
@@ -87,10 +87,7 @@ fn finding<'a>(path: &'a str, d: &'a Diagnostic) -> Finding<'a> {
             .collect(),
         fix: d.fix.as_ref().map(|fix| Fix {
             message: &fix.message,
-            applicability: match fix.applicability {
-                Applicability::Safe => "safe",
-                Applicability::Unsafe => "unsafe",
-            },
+            applicability: applicability_name(fix.applicability),
             edits: fix
                 .edits
                 .iter()

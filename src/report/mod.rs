@@ -14,6 +14,7 @@ mod concise;
 mod full;
 mod github;
 mod gitlab;
+mod html;
 mod json;
 mod junit;
 mod sarif;
@@ -40,6 +41,8 @@ pub enum Format {
     Junit,
     /// GitLab Code Quality JSON.
     Gitlab,
+    /// One self-contained HTML page (use with `-o report.html`).
+    Html,
 }
 
 pub fn write(
@@ -57,6 +60,7 @@ pub fn write(
         Format::Sarif => sarif::write(result, out),
         Format::Junit => junit::write(result, out),
         Format::Gitlab => gitlab::write(result, out),
+        Format::Html => html::write(result, out),
     }
 }
 

@@ -1,11 +1,12 @@
-//! What several machine formats share: paths with `/` separators, and
-//! per-finding fingerprints.
+//! What several machine formats share: paths with `/` separators, fix
+//! applicability names, and per-finding fingerprints.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use fmlint_engine::baseline;
 use fmlint_engine::check::FileReport;
+use fmlint_linter::diagnostic::Applicability;
 
 /// A shown path with `/` separators, as machine formats want it.
 pub(crate) fn slash_path(path: &Path) -> String {
@@ -14,6 +15,14 @@ pub(crate) fn slash_path(path: &Path) -> String {
         text.into_owned()
     } else {
         text.replace(std::path::MAIN_SEPARATOR, "/")
+    }
+}
+
+/// `safe` or `unsafe`, as the JSON and HTML reports name a fix's kind.
+pub(crate) fn applicability_name(applicability: Applicability) -> &'static str {
+    match applicability {
+        Applicability::Safe => "safe",
+        Applicability::Unsafe => "unsafe",
     }
 }
 

@@ -24,6 +24,11 @@
 #                  target, its download step fetches the archive from a
 #                  release served on 127.0.0.1, verifies the SHA-256 (and
 #                  refuses a wrong one) and unpacks it.
+#   6. vscode      editors/vscode/ci.sh: the VS Code extension from its lock
+#                  file (npm ci), compiled, type-checked, its binary lookup's
+#                  node tests, packaged by vsce into a .vsix whose contents
+#                  are checked. FMLINT_PACKAGING_SKIP_VSCODE=1 leaves it out
+#                  (CI builds the .vsix in its own job).
 #
 # Tools go to a virtual environment under target/packaging/ (reused by the
 # next run). The wheel is built with CARGO_TARGET_DIR=target: a second run
@@ -127,7 +132,7 @@ test_wheel() {
     grep -qx "fmlint-$VERSION/$needed" "$WORK/sdist.txt" \
       || { echo "the sdist lacks $needed"; return 1; }
   done
-  if grep -q "^fmlint-$VERSION/\(npm\|pre-commit-mirror\|tests\|bench\)/" "$WORK/sdist.txt"; then
+  if grep -q "^fmlint-$VERSION/\(npm\|pre-commit-mirror\|editors\|tests\|bench\)/" "$WORK/sdist.txt"; then
     echo "the sdist carries folders it does not need"; return 1
   fi
   rm -rf "$WORK/sdist"
@@ -419,12 +424,24 @@ test_action_steps() {
     "$WORK/action-steps"
 }
 
+# ---------------------------------------------------------------- 6. vscode
+test_vscode() {
+  command -v npm > /dev/null || { echo "npm is not installed"; return 1; }
+  local start
+  start="$(now)"
+  bash editors/vscode/ci.sh
+  timing "VS Code extension: npm ci, compile, lint, test, vsce package" "$(since "$start")"
+}
+
 total_start="$(now)"
 run_test wheel
 run_test npm
 run_test pre_commit
 run_test actionlint
 run_test action_steps
+if [ "${FMLINT_PACKAGING_SKIP_VSCODE:-}" != 1 ]; then
+  run_test vscode
+fi
 if [ "${FMLINT_PACKAGING_MEASURE_SOURCE_HOOK:-}" = 1 ]; then
   measure_source_hook
 fi
