@@ -107,6 +107,7 @@ fn versioned_files() -> Vec<String> {
             .filter(|f| f.ends_with("/package.json") || f.ends_with(".md") || f.ends_with(".js")),
     );
     files.extend(files_under("pre-commit-mirror"));
+    files.push("editors/vscode/package.json".to_string());
     files.retain(|f| root().join(f).is_file());
     files
 }
