@@ -28,7 +28,7 @@ pub fn ignore_here(text: &str, finding: &Diagnostic) -> Option<Edit> {
     if !(yaml.start..yaml.end).contains(&at) {
         return None;
     }
-    let parsed = fmlint_syntax::parse(text, header.yaml);
+    let parsed = fmlint_syntax::parse_header(text, &header);
     let root = parsed.root.as_ref()?;
     let lines = LineIndex::new(text);
     let rule = finding.rule;
@@ -83,7 +83,7 @@ pub fn ignore_here(text: &str, finding: &Diagnostic) -> Option<Edit> {
 /// line.
 pub fn ignore_in_file(text: &str, finding: &Diagnostic) -> Option<Edit> {
     let header = fmlint_syntax::split(text).ok()?;
-    let parsed = fmlint_syntax::parse(text, header.yaml);
+    let parsed = fmlint_syntax::parse_header(text, &header);
     let before = parsed.root.as_ref()?.to_json();
     let newline = if text[..header.yaml.start as usize].ends_with("\r\n") {
         "\r\n"
@@ -111,7 +111,7 @@ fn silences_after(
     let Ok(header) = fmlint_syntax::split(&edited) else {
         return false;
     };
-    let parsed = fmlint_syntax::parse(&edited, header.yaml);
+    let parsed = fmlint_syntax::parse_header(&edited, &header);
     let Some(root) = &parsed.root else {
         return false;
     };

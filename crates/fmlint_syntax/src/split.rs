@@ -1,20 +1,60 @@
-//! Finds the YAML header of a Markdown file, knowing nothing about YAML.
+//! Finds the header of a Markdown file, knowing nothing about YAML or TOML.
 //!
-//! The header starts at a first line `---` (after an optional UTF-8 BOM) and
-//! ends at the next line that is `---` or `...`. Trailing spaces and a `\r`
-//! before the newline are allowed on both fence lines, so CRLF files work.
+//! A YAML header starts at a first line `---` (after an optional UTF-8 BOM)
+//! and ends at the next line that is `---` or `...`; a TOML header (Hugo,
+//! Zola) starts at a first line `+++` and ends at the next `+++` line.
+//! Trailing spaces and a `\r` before the newline are allowed on both fence
+//! lines, so CRLF files work.
 
 use crate::span::Span;
 
 /// Where the header's pieces are, in whole-file byte offsets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {
-    /// The opening `---` (without its line ending).
+    /// The opening `---` or `+++` (without its line ending).
     pub open: Span,
-    /// The YAML text between the fences (may be empty).
+    /// The text between the fences (may be empty): YAML, or TOML when
+    /// [`Header::format`] says so.
     pub yaml: Span,
-    /// The closing `---` or `...` (without its line ending).
+    /// The closing `---`, `...` or `+++` (without its line ending).
     pub close: Span,
+    pub format: Format,
+}
+
+/// The language of a header, told by its fences.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// `---` … `---` (or `...`).
+    #[default]
+    Yaml,
+    /// `+++` … `+++`.
+    Toml,
+}
+
+impl Format {
+    /// The opening fence, for messages.
+    pub fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+        }
+    }
+
+    /// The language's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "YAML",
+            Format::Toml => "TOML",
+        }
+    }
+
+    /// Whether `line` closes a header of this format.
+    fn closes(self, line: &str) -> bool {
+        match self {
+            Format::Yaml => is_fence(line, "---") || is_fence(line, "..."),
+            Format::Toml => is_fence(line, "+++"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,18 +73,20 @@ pub fn split(text: &str) -> Result<Header, SplitError> {
     let Some((first, first_end)) = lines.next() else {
         return Err(SplitError::Missing(Span::empty(start)));
     };
-    if !is_fence(&text[first.range()], "---") {
-        return Err(SplitError::Missing(first));
-    }
+    let format = match &text[first.range()] {
+        line if is_fence(line, "---") => Format::Yaml,
+        line if is_fence(line, "+++") => Format::Toml,
+        _ => return Err(SplitError::Missing(first)),
+    };
     let open = trimmed(text, first);
     let yaml_start = first_end;
     for (line, _) in lines {
-        let content = &text[line.range()];
-        if is_fence(content, "---") || is_fence(content, "...") {
+        if format.closes(&text[line.range()]) {
             return Ok(Header {
                 open,
                 yaml: Span::new(yaml_start, line.start as usize),
                 close: trimmed(text, line),
+                format,
             });
         }
     }
@@ -131,6 +173,22 @@ mod tests {
             Err(SplitError::Unclosed(Span::new(0, 3)))
         );
         assert_eq!(split("---"), Err(SplitError::Unclosed(Span::new(0, 3))));
+    }
+
+    #[test]
+    fn toml_header() {
+        let text = "+++\r\ntitle = \"a\"\r\n---\r\n+++ \r\nbody";
+        let header = split(text).unwrap();
+        assert_eq!(header.format, Format::Toml);
+        assert_eq!(slice(text, header.open), "+++");
+        assert_eq!(slice(text, header.yaml), "title = \"a\"\r\n---\r\n");
+        assert_eq!(slice(text, header.close), "+++");
+        assert_eq!(split("---\na: 1\n---\n").unwrap().format, Format::Yaml);
+        assert_eq!(
+            split("+++\na = 1\n---\n"),
+            Err(SplitError::Unclosed(Span::new(0, 3)))
+        );
+        assert_eq!(split("++++\n"), Err(SplitError::Missing(Span::new(0, 4))));
     }
 
     #[test]

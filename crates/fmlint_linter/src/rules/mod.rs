@@ -24,7 +24,7 @@ mod structure;
 mod unused_suppression;
 
 pub use structure::{
-    DuplicateKey, InternalError, MissingFrontMatter, NotAMapping, UnclosedFrontMatter,
+    DuplicateKey, InternalError, MissingFrontMatter, NotAMapping, TomlSyntax, UnclosedFrontMatter,
     UnreadableFile, YamlSyntax,
 };
 pub use unused_suppression::UnusedSuppression;
@@ -35,6 +35,7 @@ pub static RULES: &[&dyn Rule] = &[
     &structure::MissingFrontMatter,
     &structure::UnclosedFrontMatter,
     &structure::YamlSyntax,
+    &structure::TomlSyntax,
     &structure::DuplicateKey,
     &structure::NotAMapping,
     &schema::Schema,

@@ -106,6 +106,29 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
+    /// Reports TOML front matter (`+++` … `+++`, as Hugo and Zola write it)
+    /// that is not valid TOML, at the parser's line and column: a bad value,
+    /// an unclosed string, a key defined twice (TOML forbids it).
+    ///
+    /// ## Why is this bad
+    /// The generator cannot read the header, so the page breaks or the build
+    /// fails.
+    ///
+    /// ## Example
+    /// ```toml
+    /// draft = flase
+    /// ```
+    /// Use instead: `draft = false` (strings must be quoted in TOML).
+    pub struct TomlSyntax {
+        name: "toml-syntax",
+        severity: Error,
+        fix: None,
+        stage: Parse,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
     /// Reports a key written twice in one mapping. The diagnostic points at
     /// the second key and names the line of the first.
     ///
@@ -184,6 +207,7 @@ docs_only!(
     MissingFrontMatter,
     UnclosedFrontMatter,
     YamlSyntax,
+    TomlSyntax,
     DuplicateKey,
     NotAMapping
 );
