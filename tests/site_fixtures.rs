@@ -1,5 +1,5 @@
 //! Corpora of other site generators, run with the real binary on copies in
-//! temporary directories: `fixtures/hugo` (TOML `+++` and YAML `---` pages,
+//! temporary directories: `fixtures/hugo` (TOML `+++`, YAML `---` and JSON pages,
 //! datetimes with offsets, aliases) and `fixtures/jekyll` (dates with a
 //! time and `%z`), their findings snapshotted; `--fix` on a TOML header;
 //! which files a run takes (named files the config leaves out, `.mdx`,
@@ -64,9 +64,9 @@ fn the_jekyll_blog_findings() {
 }
 
 #[test]
-fn a_toml_page_is_checked_like_a_yaml_one() {
+fn toml_and_json_pages_are_checked_like_a_yaml_one() {
     let (_dir, root) = fixture("hugo");
-    // The YAML page and the TOML page break the same rule the same way.
+    // The YAML, TOML and JSON pages break the same rule the same way.
     let page = |fence: &str, body: &str| format!("{fence}\n{body}{fence}\nText.\n");
     write(
         &root.join("content/docs/yaml-page.md"),
@@ -79,6 +79,10 @@ fn a_toml_page_is_checked_like_a_yaml_one() {
             "title = \"A\"\nslug = \"wrong\"\ndate = 2024-12-16T09:30:00Z\n",
         ),
     );
+    write(
+        &root.join("content/docs/json-page.md"),
+        "{\n  \"title\": \"A\",\n  \"slug\": \"wrong\",\n  \"date\": \"2024-12-16T09:30:00Z\"\n}\nText.\n",
+    );
     let run = fmlint(
         &root,
         &[
@@ -88,11 +92,13 @@ fn a_toml_page_is_checked_like_a_yaml_one() {
             "concise",
             "content/docs/yaml-page.md",
             "content/docs/toml-page.md",
+            "content/docs/json-page.md",
         ],
     );
     assert_eq!(
         run.stdout,
-        "content/docs/toml-page.md:3:8: error[field-mismatch] `slug` does not match `{path.stem}`: expected `toml-page`\n\
+        "content/docs/json-page.md:3:11: error[field-mismatch] `slug` does not match `{path.stem}`: expected `json-page`\n\
+         content/docs/toml-page.md:3:8: error[field-mismatch] `slug` does not match `{path.stem}`: expected `toml-page`\n\
          content/docs/yaml-page.md:3:7: error[field-mismatch] `slug` does not match `{path.stem}`: expected `yaml-page`\n",
     );
 }
@@ -132,6 +138,42 @@ fn fix_leaves_a_toml_header_alone_and_says_so() {
         .expect("post")
         .contains("slug: release-1-1\n"));
     assert_eq!(fs::read_to_string(&post).expect("post"), before);
+}
+
+#[test]
+fn a_cross_file_fix_leaves_a_toml_header_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    write(
+        &root.join("astronomy/new-title.md"),
+        "---\nid: 1\ntitle: New title\nsubject: Astronomy\nurl: /learn/astronomy/questions/new-title\n---\n",
+    );
+    // A reference whose title is stale: `stale-reference`, whose safe fix
+    // would write YAML into the TOML table.
+    let referrer = root.join("astronomy/referrer.md");
+    let text = "+++\nid = 2\ntitle = \"Referrer\"\n\n[related_article1]\nid = 1\ntitle = \"Old title\"\nsubject = \"Astronomy\"\nurl = \"/learn/astronomy/questions/new-title\"\n+++\n";
+    write(&referrer, text);
+    let args = [
+        "check",
+        "--isolated",
+        "--corpus-root",
+        ".",
+        "--no-cache",
+        "--select",
+        "stale-reference",
+        "--fix",
+        "astronomy/referrer.md",
+    ];
+    let run = fmlint(root, &args);
+    assert_eq!(fs::read_to_string(&referrer).expect("referrer"), text);
+    assert!(run.stdout.contains("stale-reference"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("`--fix` does not edit TOML front matter"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("applied 0 fixes"), "{}", run.stderr);
 }
 
 #[test]

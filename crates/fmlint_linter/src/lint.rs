@@ -195,8 +195,11 @@ fn lint_document_guarded(
     let header = match fmlint_syntax::split(text) {
         Ok(header) => header,
         Err(error) => {
-            let toml = matches!(error, SplitError::Unclosed(open) if text.get(open.range()) == Some("+++"));
-            out.split_error(error, if toml { Format::Toml } else { Format::Yaml });
+            let format = match error {
+                SplitError::Unclosed(open) => Format::of_fence(&text[open.range()]),
+                SplitError::Missing(_) => Format::Yaml,
+            };
+            out.split_error(error, format);
             return Document::structure(out.out, None);
         }
     };
@@ -332,6 +335,7 @@ impl Emitter<'_, '_> {
                     let meta = match format {
                         Format::Yaml => &rules::YamlSyntax::META,
                         Format::Toml => &rules::TomlSyntax::META,
+                        Format::Json => &rules::JsonSyntax::META,
                     };
                     self.emit(meta, diagnostic);
                 }

@@ -2,9 +2,10 @@
 //!
 //! A YAML header starts at a first line `---` (after an optional UTF-8 BOM)
 //! and ends at the next line that is `---` or `...`; a TOML header (Hugo,
-//! Zola) starts at a first line `+++` and ends at the next `+++` line.
-//! Trailing spaces and a `\r` before the newline are allowed on both fence
-//! lines, so CRLF files work.
+//! Zola) starts at a first line `+++` and ends at the next `+++` line; a JSON
+//! header (Hugo) is an object whose `{` and `}` stand alone on the first line
+//! and on a later one. Trailing spaces and a `\r` before the newline are
+//! allowed on both fence lines, so CRLF files work.
 
 use crate::span::Span;
 
@@ -14,7 +15,8 @@ pub struct Header {
     /// The opening `---` or `+++` (without its line ending).
     pub open: Span,
     /// The text between the fences (may be empty): YAML, or TOML when
-    /// [`Header::format`] says so.
+    /// [`Header::format`] says so; for JSON, the whole object, braces
+    /// included.
     pub yaml: Span,
     /// The closing `---`, `...` or `+++` (without its line ending).
     pub close: Span,
@@ -29,6 +31,8 @@ pub enum Format {
     Yaml,
     /// `+++` … `+++`.
     Toml,
+    /// `{` … `}`, each alone on its line.
+    Json,
 }
 
 impl Format {
@@ -37,6 +41,24 @@ impl Format {
         match self {
             Format::Yaml => "---",
             Format::Toml => "+++",
+            Format::Json => "{",
+        }
+    }
+
+    /// The closing fence, for messages.
+    pub fn close_fence(self) -> &'static str {
+        match self {
+            Format::Json => "}",
+            other => other.fence(),
+        }
+    }
+
+    /// The format an opening fence's text starts.
+    pub fn of_fence(fence: &str) -> Format {
+        match fence {
+            "+++" => Format::Toml,
+            "{" => Format::Json,
+            _ => Format::Yaml,
         }
     }
 
@@ -45,6 +67,7 @@ impl Format {
         match self {
             Format::Yaml => "YAML",
             Format::Toml => "TOML",
+            Format::Json => "JSON",
         }
     }
 
@@ -53,6 +76,7 @@ impl Format {
         match self {
             Format::Yaml => is_fence(line, "---") || is_fence(line, "..."),
             Format::Toml => is_fence(line, "+++"),
+            Format::Json => is_fence(line, "}"),
         }
     }
 }
@@ -76,16 +100,22 @@ pub fn split(text: &str) -> Result<Header, SplitError> {
     let format = match &text[first.range()] {
         line if is_fence(line, "---") => Format::Yaml,
         line if is_fence(line, "+++") => Format::Toml,
+        line if is_fence(line, "{") => Format::Json,
         _ => return Err(SplitError::Missing(first)),
     };
     let open = trimmed(text, first);
     let yaml_start = first_end;
     for (line, _) in lines {
         if format.closes(&text[line.range()]) {
+            let close = trimmed(text, line);
+            let body = match format {
+                Format::Json => Span::new(open.start as usize, close.end as usize),
+                _ => Span::new(yaml_start, line.start as usize),
+            };
             return Ok(Header {
                 open,
-                yaml: Span::new(yaml_start, line.start as usize),
-                close: trimmed(text, line),
+                yaml: body,
+                close,
                 format,
             });
         }
@@ -189,6 +219,24 @@ mod tests {
             Err(SplitError::Unclosed(Span::new(0, 3)))
         );
         assert_eq!(split("++++\n"), Err(SplitError::Missing(Span::new(0, 4))));
+    }
+
+    #[test]
+    fn json_header() {
+        let text = "{\r\n  \"title\": \"a\",\r\n  \"x\": {}\r\n}\r\nbody";
+        let header = split(text).unwrap();
+        assert_eq!(header.format, Format::Json);
+        assert_eq!(slice(text, header.open), "{");
+        assert_eq!(
+            slice(text, header.yaml),
+            "{\r\n  \"title\": \"a\",\r\n  \"x\": {}\r\n}"
+        );
+        assert_eq!(slice(text, header.close), "}");
+        // An expression on the first line (MDX) is no JSON header.
+        assert_eq!(
+            split("{/* a comment */}\n"),
+            Err(SplitError::Missing(Span::new(0, 17)))
+        );
     }
 
     #[test]

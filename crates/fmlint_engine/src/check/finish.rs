@@ -1,7 +1,7 @@
 //! Stage 6: each reported file completed after the corpus phase: the
 //! value hashes of its cross-file findings (baselines, fingerprints), the
-//! fixes of a TOML header's cross-file findings taken off (fixes write
-//! YAML), its suppressions applied and unused ones reported, its findings
+//! fixes of a TOML or JSON header's cross-file findings taken off (fixes
+//! write YAML), its suppressions applied and unused ones reported, its findings
 //! sorted.
 
 use fmlint_linter::diagnostic::Diagnostic;
@@ -62,7 +62,7 @@ fn finish(
                 .push(value_hash(text.get(d.span().range()).unwrap_or_default()));
         }
     }
-    drop_toml_fixes(report);
+    drop_unsupported(report);
     let mut suppressed = 0;
     if let Some(mut suppressions) = suppressions {
         let silenced: Vec<bool> = report
@@ -96,33 +96,31 @@ fn finish(
 /// Takes the fixes off the findings of a file whose header is not YAML
 /// (the per-file pass did it for its own findings; these are the corpus
 /// phase's). Reads the file's first bytes only when a finding has a fix.
-fn drop_toml_fixes(report: &mut FileReport) {
+fn drop_unsupported(report: &mut FileReport) {
     if report.diagnostics.iter().all(|d| d.fix.is_none()) {
         return;
     }
     let start = match &report.source {
-        Some(text) => text.as_bytes().iter().take(8).copied().collect(),
+        Some(text) => text.as_bytes().iter().take(FIRST).copied().collect(),
         None => first_bytes(&report.path),
     };
     let start = String::from_utf8_lossy(&start);
     let start = start.strip_prefix('\u{feff}').unwrap_or(&start);
-    // The line after `+++` holds only spaces until its end (or the bytes
-    // read): a TOML fence.
-    let toml = start.strip_prefix("+++").is_some_and(|rest| {
-        let line = rest.split('\n').next().unwrap_or_default();
-        line.trim_end_matches([' ', '\t', '\r']).is_empty()
-    });
-    if toml {
-        drop_unsupported_fixes(Format::Toml, &mut report.diagnostics);
-    }
+    // The first line (or the bytes read of it), as a fence.
+    let line = start.split('\n').next().unwrap_or_default();
+    let format = Format::of_fence(line.trim_end_matches([' ', '\t', '\r']));
+    drop_unsupported_fixes(format, &mut report.diagnostics);
 }
 
-/// The first bytes of the file at `path` (enough for a BOM and a fence).
+/// How many bytes tell a header's fence: a BOM, `+++` and trailing spaces.
+const FIRST: usize = 16;
+
+/// The first bytes of the file at `path`.
 fn first_bytes(path: &std::path::Path) -> Vec<u8> {
     use std::io::Read;
-    let mut start = Vec::with_capacity(8);
+    let mut start = Vec::with_capacity(FIRST);
     if let Ok(file) = std::fs::File::open(path) {
-        let _ = file.take(8).read_to_end(&mut start);
+        let _ = file.take(FIRST as u64).read_to_end(&mut start);
     }
     start
 }

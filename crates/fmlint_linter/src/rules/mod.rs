@@ -24,8 +24,8 @@ mod structure;
 mod unused_suppression;
 
 pub use structure::{
-    DuplicateKey, InternalError, MissingFrontMatter, NotAMapping, TomlSyntax, UnclosedFrontMatter,
-    UnreadableFile, YamlSyntax,
+    DuplicateKey, InternalError, JsonSyntax, MissingFrontMatter, NotAMapping, TomlSyntax,
+    UnclosedFrontMatter, UnreadableFile, YamlSyntax,
 };
 pub use unused_suppression::UnusedSuppression;
 
@@ -36,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &structure::UnclosedFrontMatter,
     &structure::YamlSyntax,
     &structure::TomlSyntax,
+    &structure::JsonSyntax,
     &structure::DuplicateKey,
     &structure::NotAMapping,
     &schema::Schema,

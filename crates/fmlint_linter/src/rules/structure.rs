@@ -129,6 +129,30 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
+    /// Reports JSON front matter (an object whose `{` and `}` stand alone on
+    /// the first line and a later one, as Hugo allows) that is not strict
+    /// JSON, at the parser's line and column: an unquoted key, a trailing
+    /// comma, a comment.
+    ///
+    /// ## Why is this bad
+    /// The generator cannot read the header, so the page breaks or the build
+    /// fails.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "title": "Install", }
+    /// ```
+    /// Use instead: `{ "title": "Install" }`.
+    pub struct JsonSyntax {
+        name: "json-syntax",
+        severity: Error,
+        fix: None,
+        stage: Parse,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
     /// Reports a key written twice in one mapping. The diagnostic points at
     /// the second key and names the line of the first.
     ///
@@ -208,6 +232,7 @@ docs_only!(
     UnclosedFrontMatter,
     YamlSyntax,
     TomlSyntax,
+    JsonSyntax,
     DuplicateKey,
     NotAMapping
 );
