@@ -26,7 +26,8 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a Markdown file whose first line is not `---` (after an
-    /// optional UTF-8 BOM), so it has no front matter.
+    /// optional UTF-8 BOM), so it has no front matter. (`+++` opens TOML
+    /// front matter and a lone `{` a JSON one.)
     ///
     /// ## Why is this bad
     /// Every article's metadata lives in its front matter; without it the
