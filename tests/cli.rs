@@ -94,7 +94,7 @@ fn errors_exit_one_in_concise_form() {
         .assert()
         .code(1)
         .stdout(
-            "content/learn/star-gazing/is-pluto-a-planet.md:4:7: error[invalid-date] `2024-02-30` is not a real calendar date\n",
+            "content/learn/star-gazing/is-pluto-a-planet.md:4:7: error[invalid-date] `2024-02-30` is not a real calendar date: February 2024 has 29 days\n",
         )
         .stderr(predicate::str::starts_with("1 error, 0 warnings in 1 file; 3 files checked in "));
 }

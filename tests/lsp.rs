@@ -648,3 +648,48 @@ fn a_panicking_rule_is_a_diagnostic_and_the_session_goes_on() {
     assert_eq!(codes(&found), ["internal-error"], "{found:#?}");
     assert_eq!(client.stop(), 0);
 }
+
+#[test]
+fn a_toml_header_is_linted_with_positions_and_offers_no_yaml_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    write(
+        &root.join("fmlint.toml"),
+        "[[collections]]\nname = \"pages\"\n[collections.templates]\nslug = { template = \"{path.stem}\", fix = \"safe\" }\n",
+    );
+    let page = root.join("content/release-1-0.md");
+    let text = "+++\ntitle = \"Example 1.0\"\nslug = \"release-10\"\n+++\nBody.\n";
+    write(&page, text);
+    let broken = root.join("content/broken.md");
+    let broken_text = "+++\ntitle = \"Broken\"\ndraft = flase\n+++\n";
+    write(&broken, broken_text);
+    let mut client = Client::start(&root);
+    client.initialize(&root, &[]);
+    client.open(&uri(&page), text);
+    let found = client.diagnostics(&uri(&page), Some(1));
+    assert_eq!(codes(&found), ["field-mismatch"], "{found:#?}");
+    assert_eq!(
+        found[0]["range"],
+        json!({"start": {"line": 2, "character": 7}, "end": {"line": 2, "character": 19}})
+    );
+    let fix = |t: &str| t.starts_with("fmlint: set `slug`");
+    assert!(
+        code_action(&mut client, &uri(&page), &found[0], fix).is_none(),
+        "a YAML fix offered on a TOML header"
+    );
+    // The same defect in YAML has its fix.
+    let yaml = root.join("content/release-1-1.md");
+    let yaml_text = "---\ntitle: Example 1.1\nslug: release-11\n---\n";
+    write(&yaml, yaml_text);
+    client.open(&uri(&yaml), yaml_text);
+    let found = client.diagnostics(&uri(&yaml), Some(1));
+    assert!(code_action(&mut client, &uri(&yaml), &found[0], fix).is_some());
+    client.open(&uri(&broken), broken_text);
+    let found = client.diagnostics(&uri(&broken), Some(1));
+    assert_eq!(codes(&found), ["toml-syntax"], "{found:#?}");
+    assert_eq!(
+        found[0]["range"],
+        json!({"start": {"line": 2, "character": 8}, "end": {"line": 2, "character": 13}})
+    );
+    assert_eq!(client.stop(), 0);
+}

@@ -1,4 +1,4 @@
-//! Header split + YAML tree on arbitrary input: no panic, no hang, every
+//! Header split + YAML or TOML tree on arbitrary input: no panic, no hang, every
 //! span the two return lies inside the text on character boundaries, and
 //! whenever the fast scanner accepts a header its parse is saphyr's.
 #![no_main]
@@ -45,8 +45,13 @@ fuzz_target!(|data: &[u8]| {
             check(text, header.open);
             check(text, header.yaml);
             check(text, header.close);
-            let parsed = fmlint_syntax::parse(text, header.yaml);
-            if let Some(fast) = fmlint_syntax::parse_fast(text, header.yaml) {
+            // YAML or TOML, by the fences.
+            let parsed = fmlint_syntax::parse_header(text, &header);
+            let yaml = header.format == fmlint_syntax::Format::Yaml;
+            if let Some(fast) = yaml
+                .then(|| fmlint_syntax::parse_fast(text, header.yaml))
+                .flatten()
+            {
                 let saphyr = fmlint_syntax::parse_saphyr(text, header.yaml);
                 // Debug, not PartialEq: `.nan` equals nothing.
                 assert_eq!(

@@ -209,11 +209,21 @@ fn finish(args: &CheckArgs, result: &CheckResult, broken_pipe: bool) -> u8 {
             eprintln!("fmlint: warning: {warning}");
         }
     }
+    if !args.quiet {
+        for skipped in &result.skipped {
+            eprintln!("fmlint: note: {skipped}");
+        }
+    }
     for error in &result.errors {
         eprintln!("fmlint: error: {error}");
     }
     // Every path named was left out: a green run would hide a mistake.
-    if result.files.is_empty() && result.errors.is_empty() && !result.warnings.is_empty() {
+    // Files the config leaves out on purpose are no mistake.
+    if result.files.is_empty()
+        && result.errors.is_empty()
+        && result.skipped.is_empty()
+        && !result.warnings.is_empty()
+    {
         eprintln!("fmlint: error: none of the paths given is a Markdown file to check");
         return exit::FAILURE;
     }

@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use fmlint_syntax::{Header, LineIndex, Node, Parsed, Problem, Span, SplitError, Value};
+use fmlint_syntax::{Format, Header, LineIndex, Node, Parsed, Problem, Span, SplitError, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::hash::value_hash;
@@ -195,16 +195,20 @@ fn lint_document_guarded(
     let header = match fmlint_syntax::split(text) {
         Ok(header) => header,
         Err(error) => {
-            out.split_error(error);
+            let format = match error {
+                SplitError::Unclosed(open) => Format::of_fence(&text[open.range()]),
+                SplitError::Missing(_) => Format::Yaml,
+            };
+            out.split_error(error, format);
             return Document::structure(out.out, None);
         }
     };
-    let parsed = fmlint_syntax::parse(text, header.yaml);
+    let parsed = fmlint_syntax::parse_header(text, &header);
     // Collected for unreported files too (one substring search when there
     // are none): `--report-affected` may report them, and the cache keeps
     // them.
     let suppressions = Suppressions::collect(text, &header, parsed.root.as_ref(), &lines);
-    out.parse_problems(&parsed.problems);
+    out.parse_problems(&parsed.problems, header.format);
     let Some(root) = out.mapping(parsed, &header) else {
         return Document::structure(out.out, suppressions);
     };
@@ -232,6 +236,7 @@ fn lint_document_guarded(
     for message in &panics {
         findings.push(internal_error(header.open, message.clone(), &lines));
     }
+    drop_unsupported_fixes(header.format, &mut findings);
     let summary = want_summary.then(|| Summary {
         overrides,
         ..summarize(&root, collection, &lines)
@@ -293,7 +298,8 @@ impl Emitter<'_, '_> {
         }
     }
 
-    fn split_error(&mut self, error: SplitError) {
+    /// `format` is the opening fence's, for an unclosed header.
+    fn split_error(&mut self, error: SplitError, format: Format) {
         match error {
             SplitError::Missing(span) => self.emit(
                 &rules::MissingFrontMatter::META,
@@ -309,20 +315,29 @@ impl Emitter<'_, '_> {
                 &rules::UnclosedFrontMatter::META,
                 Diagnostic::new(span, "the front matter is never closed")
                     .with_label("opened here")
-                    .with_help("add a `---` line after the last key"),
+                    .with_help(format!(
+                        "add a `{}` line after the last key",
+                        format.fence()
+                    )),
             ),
         }
     }
 
-    fn parse_problems(&mut self, problems: &[Problem]) {
+    fn parse_problems(&mut self, problems: &[Problem], format: Format) {
         for problem in problems {
             match problem {
                 Problem::Syntax { at, message, help } => {
-                    let mut diagnostic = Diagnostic::new(*at, format!("invalid YAML: {message}"));
+                    let mut diagnostic =
+                        Diagnostic::new(*at, format!("invalid {}: {message}", format.name()));
                     if let Some(help) = help {
                         diagnostic = diagnostic.with_help(help.clone());
                     }
-                    self.emit(&rules::YamlSyntax::META, diagnostic);
+                    let meta = match format {
+                        Format::Yaml => &rules::YamlSyntax::META,
+                        Format::Toml => &rules::TomlSyntax::META,
+                        Format::Json => &rules::JsonSyntax::META,
+                    };
+                    self.emit(meta, diagnostic);
                 }
                 Problem::DuplicateKey { key, first, name } => {
                     let first_line = self.lines.line_col(first.start as usize).line;
@@ -379,6 +394,25 @@ impl Emitter<'_, '_> {
             .with_help("write the header as `key: value` lines"),
         );
         None
+    }
+}
+
+/// Takes the fixes off the findings of a header `--fix` cannot edit: fixes
+/// write YAML, which would corrupt a TOML header. The help says so, and
+/// what to do by hand.
+pub fn drop_unsupported_fixes(format: Format, diagnostics: &mut [Diagnostic]) {
+    if format == Format::Yaml {
+        return;
+    }
+    for diagnostic in diagnostics {
+        let Some(fix) = diagnostic.fix.take() else {
+            continue;
+        };
+        let not_fixed = format!("`--fix` does not edit {} front matter", format.name());
+        diagnostic.help = Some(match diagnostic.help.take() {
+            Some(help) => format!("{help}, by hand: {not_fixed}").into(),
+            None => format!("{} by hand: {not_fixed}", fix.message).into(),
+        });
     }
 }
 

@@ -22,13 +22,13 @@ pub(crate) fn suppressible(finding: &Diagnostic) -> bool {
 /// to its list. Each candidate is tried on a copy: the first that leaves
 /// every value as it was and silences the finding wins.
 pub fn ignore_here(text: &str, finding: &Diagnostic) -> Option<Edit> {
-    let header = fmlint_syntax::split(text).ok()?;
+    let header = commentable(text)?;
     let yaml = header.yaml.range();
     let at = finding.span().start as usize;
     if !(yaml.start..yaml.end).contains(&at) {
         return None;
     }
-    let parsed = fmlint_syntax::parse(text, header.yaml);
+    let parsed = fmlint_syntax::parse_header(text, &header);
     let root = parsed.root.as_ref()?;
     let lines = LineIndex::new(text);
     let rule = finding.rule;
@@ -82,8 +82,8 @@ pub fn ignore_here(text: &str, finding: &Diagnostic) -> Option<Edit> {
 /// The edit that adds `# fmlint-ignore-file: RULE` as the header's first
 /// line.
 pub fn ignore_in_file(text: &str, finding: &Diagnostic) -> Option<Edit> {
-    let header = fmlint_syntax::split(text).ok()?;
-    let parsed = fmlint_syntax::parse(text, header.yaml);
+    let header = commentable(text)?;
+    let parsed = fmlint_syntax::parse_header(text, &header);
     let before = parsed.root.as_ref()?.to_json();
     let newline = if text[..header.yaml.start as usize].ends_with("\r\n") {
         "\r\n"
@@ -95,6 +95,13 @@ pub fn ignore_in_file(text: &str, finding: &Diagnostic) -> Option<Edit> {
         format!("# fmlint-ignore-file: {}{newline}", finding.rule),
     );
     silences_after(text, &before, parsed.problems.len(), finding, &edit).then_some(edit)
+}
+
+/// The header of `text` when its language has `#` comments (JSON has
+/// none: a directive would break it).
+fn commentable(text: &str) -> Option<fmlint_syntax::Header> {
+    let header = fmlint_syntax::split(text).ok()?;
+    (header.format != fmlint_syntax::Format::Json).then_some(header)
 }
 
 /// Whether `edit` leaves the header's values and problems as they were and
@@ -111,7 +118,7 @@ fn silences_after(
     let Ok(header) = fmlint_syntax::split(&edited) else {
         return false;
     };
-    let parsed = fmlint_syntax::parse(&edited, header.yaml);
+    let parsed = fmlint_syntax::parse_header(&edited, &header);
     let Some(root) = &parsed.root else {
         return false;
     };

@@ -422,7 +422,7 @@ impl Server {
         if self.watch_registration {
             let options = lsp::DidChangeWatchedFilesRegistrationOptions {
                 watchers: vec![lsp::FileSystemWatcher {
-                    glob_pattern: lsp::GlobPattern::String("**/*.md".into()),
+                    glob_pattern: lsp::GlobPattern::String("**/*.{md,mdx,markdown}".into()),
                     kind: None,
                 }],
             };

@@ -30,7 +30,7 @@ use fmlint_linter::corpus::run_rule;
 use fmlint_linter::diagnostic::{Diagnostic, Span};
 use fmlint_linter::hash::hash_str;
 use fmlint_linter::index::{Index, IndexedFile, Summary};
-use fmlint_linter::lint::{internal_error, lint_text, sort_diagnostics};
+use fmlint_linter::lint::{drop_unsupported_fixes, internal_error, lint_text, sort_diagnostics};
 use fmlint_linter::rule::Stage;
 use fmlint_linter::settings::{RuleSet, Settings};
 use fmlint_linter::suppress::Suppressions;
@@ -322,6 +322,9 @@ impl Workspace {
         let mut diagnostics = open.per_file.clone();
         if self.indexed && self.has_corpus_rules {
             let mut found = corpus(self, path);
+            if let Ok(header) = fmlint_syntax::split(&open.text) {
+                drop_unsupported_fixes(header.format, &mut found);
+            }
             if open.text.contains(SUPPRESSION_MARKER) {
                 self.suppress(&open.text, &mut found, &mut diagnostics);
             }
@@ -338,7 +341,7 @@ impl Workspace {
         let Ok(header) = fmlint_syntax::split(text) else {
             return;
         };
-        let parsed = fmlint_syntax::parse(text, header.yaml);
+        let parsed = fmlint_syntax::parse_header(text, &header);
         let lines = LineIndex::new(text);
         let Some(mut suppressions) =
             Suppressions::collect(text, &header, parsed.root.as_ref(), &lines)

@@ -1,20 +1,84 @@
-//! Finds the YAML header of a Markdown file, knowing nothing about YAML.
+//! Finds the header of a Markdown file, knowing nothing about YAML or TOML.
 //!
-//! The header starts at a first line `---` (after an optional UTF-8 BOM) and
-//! ends at the next line that is `---` or `...`. Trailing spaces and a `\r`
-//! before the newline are allowed on both fence lines, so CRLF files work.
+//! A YAML header starts at a first line `---` (after an optional UTF-8 BOM)
+//! and ends at the next line that is `---` or `...`; a TOML header (Hugo,
+//! Zola) starts at a first line `+++` and ends at the next `+++` line; a JSON
+//! header (Hugo) is an object whose `{` and `}` stand alone on the first line
+//! and on a later one. Trailing spaces and a `\r` before the newline are
+//! allowed on both fence lines, so CRLF files work.
 
 use crate::span::Span;
 
 /// Where the header's pieces are, in whole-file byte offsets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {
-    /// The opening `---` (without its line ending).
+    /// The opening `---` or `+++` (without its line ending).
     pub open: Span,
-    /// The YAML text between the fences (may be empty).
+    /// The text between the fences (may be empty): YAML, or TOML when
+    /// [`Header::format`] says so; for JSON, the whole object, braces
+    /// included.
     pub yaml: Span,
-    /// The closing `---` or `...` (without its line ending).
+    /// The closing `---`, `...` or `+++` (without its line ending).
     pub close: Span,
+    pub format: Format,
+}
+
+/// The language of a header, told by its fences.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// `---` … `---` (or `...`).
+    #[default]
+    Yaml,
+    /// `+++` … `+++`.
+    Toml,
+    /// `{` … `}`, each alone on its line.
+    Json,
+}
+
+impl Format {
+    /// The opening fence, for messages.
+    pub fn fence(self) -> &'static str {
+        match self {
+            Format::Yaml => "---",
+            Format::Toml => "+++",
+            Format::Json => "{",
+        }
+    }
+
+    /// The closing fence, for messages.
+    pub fn close_fence(self) -> &'static str {
+        match self {
+            Format::Json => "}",
+            other => other.fence(),
+        }
+    }
+
+    /// The format an opening fence's text starts.
+    pub fn of_fence(fence: &str) -> Format {
+        match fence {
+            "+++" => Format::Toml,
+            "{" => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
+
+    /// The language's name, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "YAML",
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+        }
+    }
+
+    /// Whether `line` closes a header of this format.
+    fn closes(self, line: &str) -> bool {
+        match self {
+            Format::Yaml => is_fence(line, "---") || is_fence(line, "..."),
+            Format::Toml => is_fence(line, "+++"),
+            Format::Json => is_fence(line, "}"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,18 +97,26 @@ pub fn split(text: &str) -> Result<Header, SplitError> {
     let Some((first, first_end)) = lines.next() else {
         return Err(SplitError::Missing(Span::empty(start)));
     };
-    if !is_fence(&text[first.range()], "---") {
-        return Err(SplitError::Missing(first));
-    }
+    let format = match &text[first.range()] {
+        line if is_fence(line, "---") => Format::Yaml,
+        line if is_fence(line, "+++") => Format::Toml,
+        line if is_fence(line, "{") => Format::Json,
+        _ => return Err(SplitError::Missing(first)),
+    };
     let open = trimmed(text, first);
     let yaml_start = first_end;
     for (line, _) in lines {
-        let content = &text[line.range()];
-        if is_fence(content, "---") || is_fence(content, "...") {
+        if format.closes(&text[line.range()]) {
+            let close = trimmed(text, line);
+            let body = match format {
+                Format::Json => Span::new(open.start as usize, close.end as usize),
+                _ => Span::new(yaml_start, line.start as usize),
+            };
             return Ok(Header {
                 open,
-                yaml: Span::new(yaml_start, line.start as usize),
-                close: trimmed(text, line),
+                yaml: body,
+                close,
+                format,
             });
         }
     }
@@ -131,6 +203,40 @@ mod tests {
             Err(SplitError::Unclosed(Span::new(0, 3)))
         );
         assert_eq!(split("---"), Err(SplitError::Unclosed(Span::new(0, 3))));
+    }
+
+    #[test]
+    fn toml_header() {
+        let text = "+++\r\ntitle = \"a\"\r\n---\r\n+++ \r\nbody";
+        let header = split(text).unwrap();
+        assert_eq!(header.format, Format::Toml);
+        assert_eq!(slice(text, header.open), "+++");
+        assert_eq!(slice(text, header.yaml), "title = \"a\"\r\n---\r\n");
+        assert_eq!(slice(text, header.close), "+++");
+        assert_eq!(split("---\na: 1\n---\n").unwrap().format, Format::Yaml);
+        assert_eq!(
+            split("+++\na = 1\n---\n"),
+            Err(SplitError::Unclosed(Span::new(0, 3)))
+        );
+        assert_eq!(split("++++\n"), Err(SplitError::Missing(Span::new(0, 4))));
+    }
+
+    #[test]
+    fn json_header() {
+        let text = "{\r\n  \"title\": \"a\",\r\n  \"x\": {}\r\n}\r\nbody";
+        let header = split(text).unwrap();
+        assert_eq!(header.format, Format::Json);
+        assert_eq!(slice(text, header.open), "{");
+        assert_eq!(
+            slice(text, header.yaml),
+            "{\r\n  \"title\": \"a\",\r\n  \"x\": {}\r\n}"
+        );
+        assert_eq!(slice(text, header.close), "}");
+        // An expression on the first line (MDX) is no JSON header.
+        assert_eq!(
+            split("{/* a comment */}\n"),
+            Err(SplitError::Missing(Span::new(0, 17)))
+        );
     }
 
     #[test]

@@ -58,7 +58,11 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     }
     let root = corpus_root(target, &targets.given)?;
     result.corpus_root = Some(root.clone());
-    let files = discover::files(&root, &targets, target, settings, &cwd, &mut result.errors)?;
+    let met = discover::Met {
+        errors: &mut result.errors,
+        skipped: &mut result.skipped,
+    };
+    let files = discover::files(&root, &targets, target, settings, &cwd, met)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(crate::workers::workers(target.threads, files.len()))
         .build()

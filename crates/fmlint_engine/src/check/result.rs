@@ -57,6 +57,10 @@ pub struct CheckResult {
     /// Named paths left out for a stated reason (a file that is not
     /// Markdown); they do not change the exit code.
     pub warnings: Vec<String>,
+    /// Named files the config leaves out (its `include`/`exclude`, or no
+    /// collection takes them), with the reason: not checked, and no
+    /// failure (pre-commit names every staged Markdown file).
+    pub skipped: Vec<String>,
     pub elapsed: Duration,
     /// Time spent building the index and running cross-file rules.
     pub corpus_phase: Duration,

@@ -103,14 +103,14 @@ impl Compiler<'_> {
 
     pub(super) fn files(&mut self, files: Option<&Files>) -> (Vec<String>, Vec<String>) {
         let Some(files) = files else {
-            return (vec!["**/*.md".into()], Vec::new());
+            return (default_include(), Vec::new());
         };
         let include = match &files.include {
             Some(include) => {
                 self.globs(include);
                 include.iter().map(|g| g.get_ref().clone()).collect()
             }
-            None => vec!["**/*.md".into()],
+            None => default_include(),
         };
         self.globs(&files.exclude);
         let exclude = files.exclude.iter().map(|g| g.get_ref().clone()).collect();
@@ -242,7 +242,7 @@ impl Compiler<'_> {
                         format.get_ref()
                     ),
                     Some(
-                        "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d`"
+                        "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d` or `%Y-%m-%d %H:%M:%S %z`"
                             .into(),
                     ),
                 );
@@ -495,4 +495,12 @@ fn quoted(names: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The files a config without `[files] include` takes: every Markdown file
+/// (`.md`, `.mdx` as Astro and Docusaurus write, `.markdown`).
+fn default_include() -> Vec<String> {
+    ["**/*.md", "**/*.mdx", "**/*.markdown"]
+        .map(String::from)
+        .to_vec()
 }

@@ -158,7 +158,9 @@ impl Loaded {
                 let collections = builtin.config.collections.as_deref().unwrap_or_default();
                 settings.collections = compiler.collections(collections);
             }
-            if self.config.files.is_none() {
+            // The preset's `[files]` name the QuickTakes articles: they go
+            // with its collections, not with a config's own.
+            if self.config.files.is_none() && self.config.collections.is_none() {
                 let (include, exclude) = compiler.files(builtin.config.files.as_ref());
                 settings.include = include;
                 settings.exclude = exclude;
@@ -181,8 +183,9 @@ impl Loaded {
             overrides,
             collections,
         } = self.config;
+        let preset_files = collections.is_none();
         let effective = Config {
-            files: files.or(builtin.files),
+            files: files.or(builtin.files.filter(|_| preset_files)),
             rules,
             overrides,
             collections: collections.or(builtin.collections),

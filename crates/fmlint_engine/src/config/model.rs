@@ -43,7 +43,7 @@ pub struct Config {
 #[derive(Debug, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Files {
-    /// Default: `["**/*.md"]`.
+    /// Default: `["**/*.md", "**/*.mdx", "**/*.markdown"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<Vec<String>>")]
     pub include: Option<Vec<Spanned<String>>>,

@@ -1,14 +1,16 @@
 //! Date rules: `invalid-date` (a real calendar date in the configured
 //! format) and `invalid-date-format` (a valid display pattern).
 
-use crate::dates::{check_date, check_display_pattern, DateError};
+use crate::dates::{check_date, check_display_pattern, explain, DateError};
 use crate::diagnostic::Diagnostic;
 use crate::rule::{declare_rule, FileContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Checks that each date field is a real calendar date written in the
-    /// collection's format (QuickTakes: `%Y-%m-%d`).
+    /// Checks that each date field is a real calendar date (and time)
+    /// written in the collection's format (QuickTakes: `%Y-%m-%d`; Jekyll
+    /// and Hugo: `%Y-%m-%d %H:%M:%S %z` or `rfc3339`). The message names the
+    /// part that is out of range (the day, the hour, the offset).
     ///
     /// ## Why is this bad
     /// `2024-02-30` passes a `^\d{4}-\d{2}-\d{2}$` pattern but is no day
@@ -45,7 +47,13 @@ impl Rule for InvalidDate {
                 continue;
             };
             let message = match error {
-                DateError::NotOnCalendar => format!("`{value}` is not a real calendar date"),
+                DateError::NotOnCalendar => match explain(value, &date.format) {
+                    Some(blame) if blame.in_time => {
+                        format!("`{value}` is not a real time: {}", blame.why)
+                    }
+                    Some(blame) => format!("`{value}` is not a real calendar date: {}", blame.why),
+                    None => format!("`{value}` is not a real calendar date"),
+                },
                 DateError::WrongFormat => format!(
                     "`{value}` is not a date in the format `{}`",
                     date.format.describe()

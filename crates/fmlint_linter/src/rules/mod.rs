@@ -24,8 +24,8 @@ mod structure;
 mod unused_suppression;
 
 pub use structure::{
-    DuplicateKey, InternalError, MissingFrontMatter, NotAMapping, UnclosedFrontMatter,
-    UnreadableFile, YamlSyntax,
+    DuplicateKey, InternalError, JsonSyntax, MissingFrontMatter, NotAMapping, TomlSyntax,
+    UnclosedFrontMatter, UnreadableFile, YamlSyntax,
 };
 pub use unused_suppression::UnusedSuppression;
 
@@ -35,6 +35,8 @@ pub static RULES: &[&dyn Rule] = &[
     &structure::MissingFrontMatter,
     &structure::UnclosedFrontMatter,
     &structure::YamlSyntax,
+    &structure::TomlSyntax,
+    &structure::JsonSyntax,
     &structure::DuplicateKey,
     &structure::NotAMapping,
     &schema::Schema,

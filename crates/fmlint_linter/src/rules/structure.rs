@@ -26,7 +26,8 @@ declare_rule! {
 declare_rule! {
     /// ## What it does
     /// Reports a Markdown file whose first line is not `---` (after an
-    /// optional UTF-8 BOM), so it has no front matter.
+    /// optional UTF-8 BOM), so it has no front matter. (`+++` opens TOML
+    /// front matter and a lone `{` a JSON one.)
     ///
     /// ## Why is this bad
     /// Every article's metadata lives in its front matter; without it the
@@ -98,6 +99,53 @@ declare_rule! {
     /// Use instead: close the quote, or use a folded scalar (`>-`).
     pub struct YamlSyntax {
         name: "yaml-syntax",
+        severity: Error,
+        fix: None,
+        stage: Parse,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports TOML front matter (`+++` … `+++`, as Hugo and Zola write it)
+    /// that is not valid TOML, at the parser's line and column: a bad value,
+    /// an unclosed string, a key defined twice (TOML forbids it).
+    ///
+    /// ## Why is this bad
+    /// The generator cannot read the header, so the page breaks or the build
+    /// fails.
+    ///
+    /// ## Example
+    /// ```toml
+    /// draft = flase
+    /// ```
+    /// Use instead: `draft = false` (strings must be quoted in TOML).
+    pub struct TomlSyntax {
+        name: "toml-syntax",
+        severity: Error,
+        fix: None,
+        stage: Parse,
+    }
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports JSON front matter (an object whose `{` and `}` stand alone on
+    /// the first line and a later one, as Hugo allows) that is not strict
+    /// JSON, at the parser's line and column: an unquoted key, a trailing
+    /// comma, a comment.
+    ///
+    /// ## Why is this bad
+    /// The generator cannot read the header, so the page breaks or the build
+    /// fails.
+    ///
+    /// ## Example
+    /// ```json
+    /// { "title": "Install", }
+    /// ```
+    /// Use instead: `{ "title": "Install" }`.
+    pub struct JsonSyntax {
+        name: "json-syntax",
         severity: Error,
         fix: None,
         stage: Parse,
@@ -184,6 +232,8 @@ docs_only!(
     MissingFrontMatter,
     UnclosedFrontMatter,
     YamlSyntax,
+    TomlSyntax,
+    JsonSyntax,
     DuplicateKey,
     NotAMapping
 );
