@@ -60,6 +60,14 @@ pub struct Summary {
     /// when indexed.
     #[serde(default)]
     pub field_hashes: Vec<u64>,
+    /// Unique fields that hold a list here: `fields` has one entry per
+    /// element.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listed: Vec<Arc<str>>,
+    /// Unique fields whose value here cannot be compared (a map, a list of
+    /// maps): the run warns that `unique` does not apply to them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncomparable: Vec<Arc<str>>,
     pub refs: Vec<RefEntry>,
 }
 
@@ -119,6 +127,8 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         })
     });
     let mut fields: Vec<(Arc<str>, Located<String>)> = Vec::new();
+    let mut listed = Vec::new();
+    let mut uncomparable = Vec::new();
     for field in &collection.indexed_fields {
         if **field == *collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
             continue;
@@ -126,15 +136,36 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         let Some(node) = root.lookup(field) else {
             continue;
         };
-        let Some(value) = node.as_str() else { continue };
-        fields.push((
-            // The collection's name, shared: no allocation per file.
-            field.clone(),
-            Located {
-                value: value.to_string(),
-                location: locate(node),
-            },
-        ));
+        let unique = collection.unique.iter().any(|u| *u.field == **field);
+        let values: Vec<&Node> = match &node.value {
+            // A unique list is unique element by element (`aliases`).
+            Value::Seq(items) if unique => {
+                listed.push(field.clone());
+                items.iter().collect()
+            }
+            _ => vec![node],
+        };
+        for node in values {
+            let value = match &node.value {
+                Value::Str(s) => s.to_string(),
+                Value::Int(i) if unique => i.to_string(),
+                Value::Seq(_) | Value::Map(_) if unique => {
+                    if !uncomparable.contains(field) {
+                        uncomparable.push(field.clone());
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            fields.push((
+                // The collection's name, shared: no allocation per file.
+                field.clone(),
+                Located {
+                    value,
+                    location: locate(node),
+                },
+            ));
+        }
     }
     let mut refs = Vec::new();
     for spec in &collection.references {
@@ -189,6 +220,8 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         id,
         fields,
         field_hashes: Vec::new(),
+        listed,
+        uncomparable,
         refs,
     };
     summary.hash_fields();
@@ -332,7 +365,11 @@ impl Index {
                 }
                 for ((f, _), &hash) in summary.fields.iter().zip(&summary.field_hashes) {
                     if same_name(f, &field) {
-                        holders.entry(hash).or_default().push(i);
+                        let holders = holders.entry(hash).or_default();
+                        // A list that repeats its own element is one holder.
+                        if holders.last() != Some(&i) {
+                            holders.push(i);
+                        }
                     }
                 }
             }
@@ -416,20 +453,42 @@ impl Index {
         dups.into_iter()
     }
 
-    /// Values of `field` held by more than one file of `collection`.
+    /// Unique fields that some files hold as maps or lists of maps, which
+    /// `unique` cannot compare: (collection, field, how many files, the
+    /// first of them), in collection and field order.
+    pub fn uncomparable(&self) -> Vec<(usize, Arc<str>, usize, &Path)> {
+        let mut found: Vec<(usize, Arc<str>, usize, &Path)> = Vec::new();
+        for file in &self.files {
+            for field in &file.summary.uncomparable {
+                let collection = file.summary.collection;
+                match found
+                    .iter_mut()
+                    .find(|(c, f, _, _)| *c == collection && same_name(f, field))
+                {
+                    Some(entry) => entry.2 += 1,
+                    None => found.push((collection, field.clone(), 1, &file.path)),
+                }
+            }
+        }
+        found.sort_by(|a, b| (a.0, &*a.1).cmp(&(b.0, &*b.1)));
+        found
+    }
+
+    /// Values of `field` held by more than one file of `collection`: each
+    /// value's hash with its holders.
     pub fn duplicate_values<'s>(
         &'s self,
         collection: usize,
         field: &'s str,
-    ) -> impl Iterator<Item = &'s [usize]> {
-        let mut dups: Vec<&[usize]> = self
+    ) -> impl Iterator<Item = (u64, &'s [usize])> {
+        let mut dups: Vec<(u64, &[usize])> = self
             .values(collection, field)
             .into_iter()
-            .flat_map(|values| values.holders.values())
-            .filter(|files| files.len() > 1)
-            .map(|files| files.as_slice())
+            .flat_map(|values| values.holders.iter())
+            .filter(|(_, files)| files.len() > 1)
+            .map(|(&hash, files)| (hash, files.as_slice()))
             .collect();
-        dups.sort_by_key(|files| files[0]);
+        dups.sort_by_key(|&(hash, files)| (files[0], hash));
         dups.into_iter()
     }
 }
