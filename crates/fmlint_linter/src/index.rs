@@ -20,12 +20,98 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::collection::Collection;
+use crate::collection::{Collection, PathBase, RefBy};
 use crate::diagnostic::Location;
 use crate::hash::hash_str;
 use fmlint_syntax::emit::Slot;
 use fmlint_syntax::LineIndex;
 use fmlint_syntax::{Node, Style, Value};
+
+/// The target of references by path that any page may satisfy: ids keyed
+/// by it are page paths ([`page_key`]).
+pub const PAGES: usize = usize::MAX;
+
+/// A file's page path: its path relative to the corpus root with `/`
+/// separators, without a Markdown extension and without a last `index` or
+/// `_index` (`docs/a/index.md` → `docs/a`).
+pub fn page_key(relative: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        parts.push(component.as_os_str().to_str()?);
+    }
+    Some(normal_page(&parts.join("/")))
+}
+
+/// A page path without a Markdown extension, a last `index`/`_index` or a
+/// trailing `/`.
+fn normal_page(path: &str) -> String {
+    let mut path = path.trim_end_matches('/');
+    for ext in [".md", ".mdx", ".markdown"] {
+        if let Some(stem) = path.strip_suffix(ext) {
+            path = stem;
+            break;
+        }
+    }
+    for index in ["index", "_index"] {
+        if path == index {
+            return String::new();
+        }
+        if let Some(folder) = path.strip_suffix(index).and_then(|p| p.strip_suffix('/')) {
+            return folder.to_string();
+        }
+    }
+    path.to_string()
+}
+
+/// Why a path reference has no page path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    /// An absolute URL (`https://`, `//`, `mailto:`): not a page here.
+    External,
+    /// `..` climbs out of the corpus root.
+    Outside,
+}
+
+/// The page path a reference by path names: `value` against the
+/// referring file's folder or a folder of the corpus, without a `#` anchor
+/// or `?` query.
+pub fn resolve_page(value: &str, file: &Path, base: &PathBase) -> Result<String, Unresolved> {
+    let value = value.trim();
+    let scheme = value.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if value.starts_with("//") || scheme {
+        return Err(Unresolved::External);
+    }
+    let value = value.split(['#', '?']).next().unwrap_or("");
+    let start = match base {
+        PathBase::File => file
+            .parent()
+            .map(|p| {
+                p.components()
+                    .filter_map(|c| c.as_os_str().to_str())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default(),
+        PathBase::Root(folder) => folder.trim_matches('/').to_string(),
+    };
+    let mut parts: Vec<&str> = start.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in value.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(Unresolved::Outside);
+                }
+            }
+            segment => parts.push(segment),
+        }
+    }
+    Ok(normal_page(&parts.join("/")))
+}
 
 /// An id as a comparable key: integers in decimal, strings as written.
 pub fn id_key(node: &Node) -> Option<String> {
@@ -62,12 +148,16 @@ pub struct Summary {
     pub field_hashes: Vec<u64>,
     /// Unique fields that hold a list here: `fields` has one entry per
     /// element.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub listed: Vec<Arc<str>>,
     /// Unique fields whose value here cannot be compared (a map, a list of
     /// maps): the run warns that `unique` does not apply to them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub uncomparable: Vec<Arc<str>>,
+    /// The file's page path ([`page_key`]), when references name pages by
+    /// path.
+    #[serde(default)]
+    pub page: Option<String>,
     pub refs: Vec<RefEntry>,
 }
 
@@ -105,6 +195,25 @@ pub struct RefEntry {
     /// (entry key, hash of its value, location) for each mirrored field the
     /// entry has as a string.
     pub mirrors: Vec<Mirror>,
+    /// What the value names a document by.
+    #[serde(default)]
+    pub by: RefKind,
+    /// The value as written, when `id` holds what it resolves to (a page
+    /// path).
+    #[serde(default)]
+    pub written: Option<Arc<str>>,
+}
+
+/// What a reference entry's `id` is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefKind {
+    /// The target's id.
+    #[default]
+    Id,
+    /// A page path ([`page_key`]), resolved from the written path.
+    Path,
+    /// The target's value of this field.
+    Url(Arc<str>),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -118,7 +227,7 @@ pub struct Mirror {
 }
 
 /// Builds a document's summary while its tree is at hand.
-pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Summary {
+pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: &Path) -> Summary {
     let locate = |node: &Node| lines.locate(node.span);
     let id = root.get(&collection.id_field).and_then(|node| {
         Some(Located {
@@ -170,12 +279,35 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
     let mut refs = Vec::new();
     for spec in &collection.references {
         for item in spec.items(root) {
-            let id = item.id.and_then(|node| {
-                Some(Located {
-                    value: id_key(node)?,
-                    location: locate(node),
-                })
-            });
+            let mut written = None;
+            let id = match &spec.by {
+                RefBy::Id | RefBy::Url(_) => item.id.and_then(|node| {
+                    Some(Located {
+                        value: id_key(node)?,
+                        location: locate(node),
+                    })
+                }),
+                RefBy::Path(base) => {
+                    let Some(node) = item.id else { continue };
+                    let Some(text) = node.as_str() else { continue };
+                    let value = match resolve_page(text, path, base) {
+                        Ok(page) => page,
+                        Err(Unresolved::External) => continue,
+                        // No page is outside the root: it dangles.
+                        Err(Unresolved::Outside) => "..".to_string(),
+                    };
+                    written = Some(Arc::from(text));
+                    Some(Located {
+                        value,
+                        location: locate(node),
+                    })
+                }
+            };
+            let by = match &spec.by {
+                RefBy::Id => RefKind::Id,
+                RefBy::Path(_) => RefKind::Path,
+                RefBy::Url(field) => RefKind::Url(field.clone()),
+            };
             let mirrors =
                 match item.entry {
                     Some(entry) => {
@@ -211,6 +343,8 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
                 target: spec.target,
                 id,
                 mirrors,
+                by,
+                written,
             });
         }
     }
@@ -222,6 +356,11 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         field_hashes: Vec::new(),
         listed,
         uncomparable,
+        page: if collection.paged {
+            page_key(path)
+        } else {
+            None
+        },
         refs,
     };
     summary.hash_fields();
@@ -250,6 +389,8 @@ pub struct Index {
     by_id: Vec<IdHolders>,
     /// Per collection, per indexed field: value hash → files.
     by_value: Vec<Vec<FieldValues>>,
+    /// Page path → files (when references name pages by path).
+    by_page: FxHashMap<String, Holders>,
 }
 
 /// Id → files, keyed by a hash of the id so that building it copies no
@@ -389,10 +530,17 @@ impl Index {
         for (collection, field_values) in values {
             by_value[collection].push(field_values);
         }
+        let mut by_page: FxHashMap<String, Holders> = FxHashMap::default();
+        for (i, file) in files.iter().enumerate() {
+            if let Some(page) = &file.summary.page {
+                by_page.entry(page.clone()).or_default().push(i);
+            }
+        }
         Index {
             files,
             by_id,
             by_value,
+            by_page,
         }
     }
 
@@ -413,8 +561,17 @@ impl Index {
         ))
     }
 
-    /// Files of `collection` whose id is `id`, in path order.
+    /// The files of any collection at a page path, in path order.
+    pub fn pages(&self, page: &str) -> &[usize] {
+        self.holders(PAGES, page)
+    }
+
+    /// Files of `collection` whose id is `id`, in path order (of any
+    /// collection at page path `id` for [`PAGES`]).
     pub fn holders(&self, collection: usize, id: &str) -> &[usize] {
+        if collection == PAGES {
+            return self.by_page.get(id).map_or(&[], SmallVec::as_slice);
+        }
         let Some(ids) = self.by_id.get(collection) else {
             return &[];
         };
@@ -524,6 +681,43 @@ mod tests {
             (Arc::from("title"), located(format!("T{}", i % 700))),
         ];
         file
+    }
+
+    #[test]
+    fn pages_resolve_against_the_folder_or_the_root() {
+        let file = Path::new("content/get-started/index.md");
+        let folder = PathBase::File;
+        let root = PathBase::Root("content".into());
+        assert_eq!(page_key(file).as_deref(), Some("content/get-started"));
+        assert_eq!(
+            page_key(Path::new("docs/_index.md")).as_deref(),
+            Some("docs")
+        );
+        assert_eq!(page_key(Path::new("a/b.mdx")).as_deref(), Some("a/b"));
+        assert_eq!(
+            resolve_page("/quickstart", file, &folder),
+            Ok("content/get-started/quickstart".into())
+        );
+        assert_eq!(
+            resolve_page("../other/page.md#part", file, &folder),
+            Ok("content/other/page".into())
+        );
+        assert_eq!(
+            resolve_page("/guides/index.md", file, &root),
+            Ok("content/guides".into())
+        );
+        assert_eq!(
+            resolve_page("https://example.com/a", file, &folder),
+            Err(Unresolved::External)
+        );
+        assert_eq!(
+            resolve_page("//cdn.example.com/a", file, &folder),
+            Err(Unresolved::External)
+        );
+        assert_eq!(
+            resolve_page("../../../up", file, &folder),
+            Err(Unresolved::Outside)
+        );
     }
 
     #[test]

@@ -234,7 +234,7 @@ fn lint_document_guarded(
     }
     let summary = want_summary.then(|| Summary {
         overrides,
-        ..summarize(&root, collection, &lines)
+        ..summarize(&root, collection, &lines, path)
     });
     Document {
         diagnostics: findings,

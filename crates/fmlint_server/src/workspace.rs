@@ -29,7 +29,7 @@ use fmlint_engine::walk::{walk, FileFilter};
 use fmlint_linter::corpus::run_rule;
 use fmlint_linter::diagnostic::{Diagnostic, Span};
 use fmlint_linter::hash::hash_str;
-use fmlint_linter::index::{Index, IndexedFile, Summary};
+use fmlint_linter::index::{Index, IndexedFile, RefKind, Summary, PAGES};
 use fmlint_linter::lint::{internal_error, lint_text, sort_diagnostics};
 use fmlint_linter::rule::Stage;
 use fmlint_linter::settings::{RuleSet, Settings};
@@ -390,9 +390,15 @@ impl Workspace {
             for mirror in &entry.mirrors {
                 add_value(entry.target, &mirror.target_field, mirror.hash);
             }
+            // A reference by URL names the page holding that value.
+            if let (RefKind::Url(field), Some(url)) = (&entry.by, &entry.id) {
+                add_value(entry.target, field, hash_str(&url.value));
+            }
         }
-        if let Some(id) = &summary.id {
-            let key = (own, id.value.clone());
+        let own_ids = summary.id.iter().map(|id| (own, id.value.clone()));
+        // A page path is an id of every page (references by path).
+        let page = summary.page.iter().map(|page| (PAGES, page.clone()));
+        for key in own_ids.chain(page) {
             add(self.by_id.get(&key), usize::MAX);
             add(self.referrers.get(&key), usize::MAX);
         }
@@ -458,6 +464,7 @@ enum Key<'s> {
 fn keys(summary: &Summary) -> impl Iterator<Item = Key<'_>> {
     let own = summary.collection;
     let id = summary.id.iter().map(move |id| Key::Id(own, &id.value));
+    let page = summary.page.iter().map(|page| Key::Id(PAGES, page));
     let values = summary
         .fields
         .iter()
@@ -467,7 +474,7 @@ fn keys(summary: &Summary) -> impl Iterator<Item = Key<'_>> {
         .iter()
         .filter_map(|entry| Some((entry.target, entry.id.as_ref()?)))
         .map(|(target, id)| Key::Referenced(target, &id.value));
-    id.chain(values).chain(referenced)
+    id.chain(page).chain(values).chain(referenced)
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 
-use fmlint_linter::collection::{Check, Collection, DateField, RefShape, References, Unique};
+use fmlint_linter::collection::{
+    Check, Collection, Condition, DateField, Matching, PathBase, RefBy, RefShape, References,
+    Scalar, Unique,
+};
 use fmlint_linter::dates::{check_date, DateFormat};
 use fmlint_linter::diagnostic::Applicability;
 use fmlint_linter::rules::RULES;
@@ -183,15 +186,29 @@ impl Compiler<'_> {
                     .map(|(_, target)| (r.target, target.clone()))
             })
             .collect();
+        // URLs references name pages by.
+        let urls: Vec<(usize, Arc<str>)> = collections
+            .iter()
+            .flat_map(|c| &c.references)
+            .filter_map(|r| match &r.by {
+                RefBy::Url(field) => Some((r.target, field.clone())),
+                RefBy::Id | RefBy::Path(_) => None,
+            })
+            .collect();
+        let paged = collections
+            .iter()
+            .flat_map(|c| &c.references)
+            .any(|r| matches!(r.by, RefBy::Path(_)));
         for c in &mut collections {
             let mut fields: Vec<Arc<str>> =
                 c.unique.iter().map(|u| u.field.as_str().into()).collect();
-            for (target, field) in &mirrored {
+            for (target, field) in mirrored.iter().chain(&urls) {
                 if *target == c.index && !fields.contains(field) {
                     fields.push(field.clone());
                 }
             }
             c.indexed_fields = fields;
+            c.paged = paged;
         }
         collections
     }
@@ -221,6 +238,7 @@ impl Compiler<'_> {
             checks: Vec::new(),
             references: Vec::new(),
             indexed_fields: Vec::new(),
+            paged: false,
         };
         for field in &c.unique {
             if field.get_ref().is_empty() {
@@ -257,6 +275,10 @@ impl Compiler<'_> {
             self.template_checks(field, spec, &mut collection.checks);
         }
         if let Some(path) = &c.path {
+            let condition = Condition {
+                when: self.conditions(&path.when),
+                unless: self.conditions(&path.unless),
+            };
             let parts = [
                 (&path.parent, "{path.parent}", "the file's folder"),
                 (&path.dir, "{path.dir}", "the file's folder path"),
@@ -286,6 +308,8 @@ impl Compiler<'_> {
                     expected,
                     actual_name: Some(actual_name.into()),
                     fix: None,
+                    matching: Matching::Equal,
+                    condition: condition.clone(),
                 });
             }
         }
@@ -363,6 +387,8 @@ impl Compiler<'_> {
         } else {
             "field-mismatch"
         };
+        let mut matching = Matching::Equal;
+        let mut condition = Condition::default();
         let (sources, span, rule, fix, style) = match spec.get_ref() {
             TemplateSpec::Short(source) => (
                 std::slice::from_ref(source),
@@ -395,6 +421,15 @@ impl Compiler<'_> {
                     Some(SlugName::Urlize) => SlugStyle::Urlize,
                     Some(SlugName::Quicktakes) | None => SlugStyle::Quicktakes,
                 };
+                matching = match table.matching {
+                    Some(MatchName::Equal) | None => Matching::Equal,
+                    Some(MatchName::Prefix) => Matching::Prefix,
+                    Some(MatchName::Regex) => Matching::Regex,
+                };
+                condition = Condition {
+                    when: self.conditions(&table.when),
+                    unless: self.conditions(&table.unless),
+                };
                 (
                     table.template.get_ref().as_slice(),
                     table.template.span(),
@@ -417,6 +452,16 @@ impl Compiler<'_> {
             let Some(expected) = self.template_at(source, span.clone(), style) else {
                 continue;
             };
+            if let Matching::Regex = matching {
+                if let Err(error) = regex::Regex::new(&expected.skeleton("x")) {
+                    self.errors.push(
+                        span.clone(),
+                        format!("`{source}` is not a regular expression: {}", first_line(&error.to_string())),
+                        Some("write the pattern in Rust regex syntax; placeholders such as `{title}` are inserted as literal text".into()),
+                    );
+                    continue;
+                }
+            }
             checks.push(Check {
                 rule,
                 field: field.get_ref().clone(),
@@ -424,8 +469,33 @@ impl Compiler<'_> {
                 expected,
                 actual_name: None,
                 fix,
+                matching: matching.clone(),
+                condition: condition.clone(),
             });
         }
+    }
+
+    /// A `when`/`unless` table as (field, value) pairs.
+    fn conditions(
+        &mut self,
+        table: &OrderedMap<Spanned<String>, ConditionValue>,
+    ) -> Vec<(String, Scalar)> {
+        let mut out = Vec::new();
+        for (field, value) in table.iter() {
+            if field.get_ref().trim().is_empty() {
+                self.errors
+                    .at(field, "a condition needs a field name".into());
+                continue;
+            }
+            let value = match value {
+                ConditionValue::Bool(b) => Scalar::Bool(*b),
+                ConditionValue::Int(i) => Scalar::Int(*i),
+                ConditionValue::Float(f) => Scalar::Float(*f),
+                ConditionValue::Str(s) => Scalar::Str(s.clone()),
+            };
+            out.push((field.get_ref().clone(), value));
+        }
+        out
     }
 
     fn reference(&mut self, r: &ReferenceConfig, own: usize, names: &[&str]) -> Option<References> {
@@ -463,7 +533,70 @@ impl Compiler<'_> {
                 }
             }
         };
+        let by = match r.by {
+            None | Some(RefByName::Id) => RefBy::Id,
+            Some(RefByName::Path) => RefBy::Path(match r.relative_to {
+                None | Some(RelativeTo::File) => PathBase::File,
+                Some(RelativeTo::Root) => PathBase::Root(
+                    r.base
+                        .as_ref()
+                        .map(|b| b.get_ref().clone())
+                        .unwrap_or_default(),
+                ),
+            }),
+            Some(RefByName::Url) => RefBy::Url(
+                r.url_field
+                    .as_ref()
+                    .map_or("url", |f| f.get_ref().as_str())
+                    .into(),
+            ),
+        };
+        let path_only = [
+            (r.relative_to.is_some(), "relative_to"),
+            (r.base.is_some(), "base"),
+        ];
+        for (set, key) in path_only {
+            if set && !matches!(by, RefBy::Path(_)) {
+                self.errors.push(
+                    r.field.span(),
+                    format!("`{key}` applies to references by path"),
+                    Some(format!("add `by = \"path\"`, or remove `{key}`")),
+                );
+            }
+        }
+        if r.base.is_some() && matches!(by, RefBy::Path(PathBase::File)) {
+            self.errors.push(
+                r.field.span(),
+                "`base` applies to paths relative to the root".into(),
+                Some("add `relative_to = \"root\"`, or remove `base`".into()),
+            );
+        }
+        if r.url_field.is_some() && !matches!(by, RefBy::Url(_)) {
+            self.errors.push(
+                r.field.span(),
+                "`url_field` applies to references by URL".into(),
+                Some("add `by = \"url\"`, or remove `url_field`".into()),
+            );
+        }
+        if !matches!(by, RefBy::Id) && !r.mirror.is_empty() {
+            self.errors.push(
+                r.field.span(),
+                "references by path or URL cannot mirror fields".into(),
+                Some("remove `mirror`".into()),
+            );
+        }
         let target = match &r.collection {
+            // A path may name a page of any collection.
+            _ if matches!(by, RefBy::Path(_)) => {
+                if let Some(name) = &r.collection {
+                    self.errors.push(
+                        name.span(),
+                        "a reference by path names a file, whatever its collection".into(),
+                        Some("remove `collection`".into()),
+                    );
+                }
+                fmlint_linter::index::PAGES
+            }
             None => own,
             Some(name) => match names.iter().position(|n| *n == name.get_ref()) {
                 Some(target) => target,
@@ -480,6 +613,7 @@ impl Compiler<'_> {
         Some(References {
             shape,
             target,
+            by,
             mirror: r
                 .mirror
                 .iter()
@@ -487,6 +621,16 @@ impl Compiler<'_> {
                 .collect(),
         })
     }
+}
+
+/// The last line of a regex error (the line that says what is wrong).
+fn first_line(error: &str) -> String {
+    error
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or(error)
+        .to_string()
 }
 
 fn quoted(names: &[&str]) -> String {
