@@ -83,3 +83,8 @@ fn a_deleted_child_reports_the_map_that_lists_it() {
         "content/get-started/quickstart/index.md:5:5: error[dangling-reference] `children[1]` names `/set-up-git.md`, but nothing is at `content/get-started/quickstart/set-up-git` (.md, .mdx, /index.md or /_index.md)\n"
     );
 }
+
+#[test]
+fn mdn_slugs_folders_page_types_and_key_order() {
+    insta::assert_snapshot!(findings("mdn"));
+}

@@ -34,6 +34,8 @@ pub struct Collection {
     /// Fields holding a display pattern such as `MMM DD, YYYY`.
     pub display_formats: Vec<String>,
     pub checks: Vec<Check>,
+    /// The top-level keys in the order `key-order` wants (empty: any).
+    pub key_order: Vec<String>,
     pub references: Vec<References>,
     /// Fields whose values the corpus index keeps: the unique ones and those
     /// that references (from any collection) mirror or name pages by.

@@ -236,6 +236,7 @@ impl Compiler<'_> {
             dates: Vec::new(),
             display_formats: c.display_formats.clone(),
             checks: Vec::new(),
+            key_order: Vec::new(),
             references: Vec::new(),
             indexed_fields: Vec::new(),
             paged: false,
@@ -249,6 +250,16 @@ impl Compiler<'_> {
                 field: field.get_ref().clone(),
                 rule: collection.unique_rule(field.get_ref()),
             });
+        }
+        for key in &c.key_order {
+            if collection.key_order.contains(key.get_ref()) {
+                self.errors.at(
+                    key,
+                    format!("`{}` is listed twice in key-order", key.get_ref()),
+                );
+                continue;
+            }
+            collection.key_order.push(key.get_ref().clone());
         }
         for (field, format) in c.dates.iter() {
             let parsed = DateFormat::parse(format.get_ref());
@@ -552,7 +563,7 @@ impl Compiler<'_> {
             ),
         };
         let path_only = [
-            (r.relative_to.is_some(), "relative_to"),
+            (r.relative_to.is_some(), "relative-to"),
             (r.base.is_some(), "base"),
         ];
         for (set, key) in path_only {
@@ -568,14 +579,14 @@ impl Compiler<'_> {
             self.errors.push(
                 r.field.span(),
                 "`base` applies to paths relative to the root".into(),
-                Some("add `relative_to = \"root\"`, or remove `base`".into()),
+                Some("add `relative-to = \"root\"`, or remove `base`".into()),
             );
         }
         if r.url_field.is_some() && !matches!(by, RefBy::Url(_)) {
             self.errors.push(
                 r.field.span(),
-                "`url_field` applies to references by URL".into(),
-                Some("add `by = \"url\"`, or remove `url_field`".into()),
+                "`url-field` applies to references by URL".into(),
+                Some("add `by = \"url\"`, or remove `url-field`".into()),
             );
         }
         if !matches!(by, RefBy::Id) && !r.mirror.is_empty() {

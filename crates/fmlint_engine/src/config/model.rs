@@ -130,7 +130,12 @@ pub struct CollectionConfig {
     /// The file's path must agree with the front matter (`path-mismatch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<PathChecks>,
-    /// Fields that name other documents by id.
+    /// The order of the top-level keys (`key-order`); keys not listed go
+    /// after them, in any order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub key_order: Vec<Spanned<String>>,
+    /// Fields that name other documents by id, path or URL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<ReferenceConfig>,
 }
@@ -274,7 +279,7 @@ pub struct PathChecks {
 
 /// `[[collections.references]]`.
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReferenceConfig {
     /// Where the ids are: `related_article*.id` (maps under numbered keys,
     /// the id inside each) or a field holding an id or a list of ids
@@ -293,7 +298,7 @@ pub struct ReferenceConfig {
     /// What a value names a document by: its `id` (the default), its file
     /// (`path`: `/getting-started`, tried as is and with `.md`, `.mdx`,
     /// `/index.md`, `/_index.md`; absolute URLs are skipped) or its URL
-    /// (`url`: the value of the target's `url_field`).
+    /// (`url`: the value of the target's `url-field`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<RefByName>,
     /// For `by = "path"`: what a path is relative to, `file` (the
@@ -301,7 +306,7 @@ pub struct ReferenceConfig {
     /// `root` (the corpus root, or `base` under it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative_to: Option<RelativeTo>,
-    /// For `relative_to = "root"`: the folder under the corpus root paths
+    /// For `relative-to = "root"`: the folder under the corpus root paths
     /// start from (`content`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
