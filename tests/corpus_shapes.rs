@@ -88,3 +88,71 @@ fn a_deleted_child_reports_the_map_that_lists_it() {
 fn mdn_slugs_folders_page_types_and_key_order() {
     insta::assert_snapshot!(findings("mdn"));
 }
+
+#[test]
+fn starlight_mdx_slugs_drafts_and_shared_conventions() {
+    insta::assert_snapshot!(findings("starlight"));
+}
+
+/// `fmlint check` in a temporary corpus of `files`: (exit code, stdout,
+/// stderr).
+fn run_in(files: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    let output = Command::cargo_bin("fmlint")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+/// A collection's `*` stops at `/` (as in .gitignore): `docs/*.md` takes
+/// `docs/a.md`, not `docs/sub/b.md`, which `**` would.
+#[test]
+fn a_star_in_a_collection_glob_does_not_cross_a_slash() {
+    let config = "[[collections]]\nname = \"top\"\ninclude = [\"docs/*.md\"]\n[collections.templates]\nslug = \"{path.stem}\"\n";
+    let (_, stdout, stderr) = run_in(
+        &[
+            ("fmlint.toml", config),
+            ("docs/a.md", "---\nslug: wrong\n---\n"),
+            ("docs/sub/b.md", "---\nslug: wrong\n---\n"),
+        ],
+        &["check", "--format", "concise", "--no-cache"],
+    );
+    assert_eq!(
+        stdout,
+        "docs/a.md:2:7: error[field-mismatch] `slug` does not match `{path.stem}`: expected `a`\n",
+        "{stderr}"
+    );
+}
+
+/// `unique` on a field that holds maps cannot compare them: the run says
+/// so on standard error instead of passing in silence.
+#[test]
+fn unique_on_maps_is_a_warning() {
+    let config = "[[collections]]\nname = \"pages\"\nunique = [\"sidebar\"]\n";
+    let (code, _, stderr) = run_in(
+        &[
+            ("fmlint.toml", config),
+            ("a.md", "---\nsidebar:\n  order: 1\n---\n"),
+            ("b.md", "---\nsidebar:\n  order: 1\n---\n"),
+        ],
+        &["check", "--no-cache"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("fmlint: warning: collection `pages` lists `sidebar` as `unique`, but 2 files hold a map or a list of maps there (first: a.md)"),
+        "{stderr}"
+    );
+}

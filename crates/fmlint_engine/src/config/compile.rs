@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 
 use fmlint_linter::collection::{
@@ -123,7 +123,11 @@ impl Compiler<'_> {
     fn globs(&mut self, globs: &[Spanned<String>]) -> GlobSet {
         let mut builder = GlobSetBuilder::new();
         for glob in globs {
-            match Glob::new(glob.get_ref()) {
+            // `*` and `?` stop at `/`, as in .gitignore; `**` crosses.
+            let built = GlobBuilder::new(glob.get_ref())
+                .literal_separator(true)
+                .build();
+            match built {
                 Ok(g) => {
                     builder.add(g);
                 }
@@ -170,10 +174,11 @@ impl Compiler<'_> {
                 );
             }
         }
-        let mut collections: Vec<Collection> = configs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| self.collection(i, c, &names))
+        let mut collections: Vec<Collection> = (0..configs.len())
+            .map(|i| {
+                let chain = self.chain(i, configs, &names);
+                self.collection(i, &Layers(chain), &names)
+            })
             .collect();
         // What the index keeps of each collection: its unique fields and
         // the fields references to it mirror.
@@ -213,11 +218,58 @@ impl Compiler<'_> {
         collections
     }
 
-    fn collection(&mut self, index: usize, c: &CollectionConfig, names: &[&str]) -> Collection {
+    /// The collection and those it extends, nearest first; a cycle or an
+    /// unknown name is reported and ends the chain.
+    fn chain<'c>(
+        &mut self,
+        index: usize,
+        configs: &'c [CollectionConfig],
+        names: &[&str],
+    ) -> Vec<&'c CollectionConfig> {
+        let mut chain = vec![&configs[index]];
+        let mut seen = vec![index];
+        while let Some(parent) = &chain[chain.len() - 1].extends {
+            match names.iter().position(|n| *n == parent.get_ref()) {
+                Some(at) if seen.contains(&at) => {
+                    if chain.len() == 1 || at == index {
+                        self.errors.push(
+                            parent.span(),
+                            format!(
+                                "`{}` extends itself, through `extends`",
+                                configs[index].name.get_ref()
+                            ),
+                            Some("remove one `extends` of the cycle".into()),
+                        );
+                    }
+                    break;
+                }
+                Some(at) => {
+                    seen.push(at);
+                    chain.push(&configs[at]);
+                }
+                None => {
+                    if chain.len() == 1 {
+                        self.errors.push(
+                            parent.span(),
+                            format!("no collection is named `{}`", parent.get_ref()),
+                            Some(format!("the collections are {}", quoted(names))),
+                        );
+                    }
+                    break;
+                }
+            }
+        }
+        chain
+    }
+
+    fn collection(&mut self, index: usize, layers: &Layers, names: &[&str]) -> Collection {
+        let c = layers.0[0];
         let include = c.include.as_ref().map(|globs| self.globs(globs));
         let exclude = self.globs(&c.exclude);
-        let schema = c.schema.as_ref().and_then(|s| self.schema(s));
-        let id_field = match &c.id {
+        let schema = layers
+            .find(|c| c.schema.as_ref())
+            .and_then(|s| self.schema(s));
+        let id_field = match layers.find(|c| c.id.as_ref()) {
             Some(id) if id.get_ref().trim().is_empty() => {
                 self.errors.at(id, "the id field must not be empty".into());
                 String::new()
@@ -234,14 +286,21 @@ impl Compiler<'_> {
             id_field,
             unique: Vec::new(),
             dates: Vec::new(),
-            display_formats: c.display_formats.clone(),
+            display_formats: layers
+                .find(|c| (!c.display_formats.is_empty()).then_some(&c.display_formats))
+                .cloned()
+                .unwrap_or_default(),
             checks: Vec::new(),
             key_order: Vec::new(),
             references: Vec::new(),
             indexed_fields: Vec::new(),
             paged: false,
         };
-        for field in &c.unique {
+        for field in layers
+            .find(|c| (!c.unique.is_empty()).then_some(&c.unique))
+            .into_iter()
+            .flatten()
+        {
             if field.get_ref().is_empty() {
                 self.errors.at(field, "a unique field must be named".into());
                 continue;
@@ -251,7 +310,11 @@ impl Compiler<'_> {
                 rule: collection.unique_rule(field.get_ref()),
             });
         }
-        for key in &c.key_order {
+        for key in layers
+            .find(|c| (!c.key_order.is_empty()).then_some(&c.key_order))
+            .into_iter()
+            .flatten()
+        {
             if collection.key_order.contains(key.get_ref()) {
                 self.errors.at(
                     key,
@@ -261,7 +324,7 @@ impl Compiler<'_> {
             }
             collection.key_order.push(key.get_ref().clone());
         }
-        for (field, format) in c.dates.iter() {
+        for (field, format) in layers.merged(|c| &c.dates, |(f, _)| f.clone()) {
             let parsed = DateFormat::parse(format.get_ref());
             if check_date(&parsed.example(), &parsed).is_err() {
                 self.errors.push(
@@ -282,10 +345,10 @@ impl Compiler<'_> {
                 format: parsed,
             });
         }
-        for (field, spec) in c.templates.iter() {
+        for (field, spec) in layers.merged(|c| &c.templates, |(f, _)| f.get_ref().clone()) {
             self.template_checks(field, spec, &mut collection.checks);
         }
-        if let Some(path) = &c.path {
+        if let Some(path) = layers.find(|c| c.path.as_ref()) {
             let condition = Condition {
                 when: self.conditions(&path.when),
                 unless: self.conditions(&path.unless),
@@ -324,7 +387,11 @@ impl Compiler<'_> {
                 });
             }
         }
-        for r in &c.references {
+        for r in layers
+            .find(|c| (!c.references.is_empty()).then_some(&c.references))
+            .into_iter()
+            .flatten()
+        {
             if let Some(reference) = self.reference(r, index, names) {
                 collection.references.push(reference);
             }
@@ -631,6 +698,41 @@ impl Compiler<'_> {
                 .map(|(k, v)| (k.as_str().into(), v.as_str().into()))
                 .collect(),
         })
+    }
+}
+
+/// A collection and those it extends (`extends`), nearest first: a key
+/// the collection sets wins; tables (`dates`, `templates`) merge by key.
+struct Layers<'c>(Vec<&'c CollectionConfig>);
+
+impl<'c> Layers<'c> {
+    /// The nearest layer's value of a key.
+    fn find<T: ?Sized>(
+        &self,
+        key: impl Fn(&'c CollectionConfig) -> Option<&'c T>,
+    ) -> Option<&'c T> {
+        self.0.iter().find_map(|c| key(c))
+    }
+
+    /// A table's entries from every layer, the nearest layer's entry for
+    /// each key, in layer order.
+    fn merged<K, V>(
+        &self,
+        table: impl Fn(&'c CollectionConfig) -> &'c OrderedMap<K, V>,
+        name: impl Fn(&(K, V)) -> String,
+    ) -> Vec<&'c (K, V)> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for layer in &self.0 {
+            for entry in table(layer).iter() {
+                let key = name(entry);
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    out.push(entry);
+                }
+            }
+        }
+        out
     }
 }
 

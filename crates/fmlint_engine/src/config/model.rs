@@ -90,8 +90,14 @@ pub struct CollectionConfig {
     /// Names the collection in messages and in references' `collection`.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Another collection whose conventions this one shares: every key but
+    /// `name`, `include` and `exclude` that this collection does not set is
+    /// taken from it (`dates` and `templates` merge key by key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub extends: Option<Spanned<String>>,
     /// Globs (relative to the corpus root) of the files that belong. Default:
-    /// every file.
+    /// every file; `*` does not cross `/`, `**` does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<Vec<String>>")]
     pub include: Option<Vec<Spanned<String>>>,
