@@ -493,6 +493,9 @@ fn shipped_configs_satisfy_the_json_schema() {
         PathBuf::from("schemas/quicktakes.fmlint.toml"),
         PathBuf::from("fixtures/blog/fmlint.toml"),
         PathBuf::from("fixtures/docs/fmlint.toml"),
+        PathBuf::from("fixtures/github-docs/fmlint.toml"),
+        PathBuf::from("fixtures/mdn/fmlint.toml"),
+        PathBuf::from("fixtures/starlight/fmlint.toml"),
         PathBuf::from("fixtures/quicktakes-two-collections/fmlint.toml"),
         PathBuf::from("fixtures/quicktakes/fmlint.toml"),
     ];
