@@ -156,3 +156,34 @@ fn unique_on_maps_is_a_warning() {
         "{stderr}"
     );
 }
+
+/// `fmlint files`: one line per file, its collection or `-` and why.
+#[test]
+fn files_prints_where_each_file_landed() {
+    let (code, stdout, stderr) = run("starlight", &["files"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "src/content/docs/guides/components.md\tguides\n\
+         src/content/docs/guides/deploying.md\tguides\n\
+         src/content/docs/guides/getting-started.md\tguides\n\
+         src/content/docs/guides/writing-pages.md\tguides\n\
+         src/content/docs/index.md\tguides\n\
+         src/content/docs/reference/configuration.mdx\treference\n\
+         src/content/docs/reference/frontmatter.mdx\treference\n"
+    );
+    let config = "[[collections]]\nname = \"top\"\ninclude = [\"docs/*.md\"]\n";
+    let page = "---\na: 1\n---\n";
+    let (_, stdout, _) = run_in(
+        &[
+            ("fmlint.toml", config),
+            ("docs/a.md", page),
+            ("docs/sub/b.md", page),
+        ],
+        &["files", "docs"],
+    );
+    assert_eq!(
+        stdout,
+        "docs/a.md\ttop\ndocs/sub/b.md\t-\tno collection's include takes it: only its structure is checked (front matter present, closed, valid YAML, a mapping)\n"
+    );
+}
