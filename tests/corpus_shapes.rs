@@ -187,3 +187,66 @@ fn files_prints_where_each_file_landed() {
         "docs/a.md\ttop\ndocs/sub/b.md\t-\tno collection's include takes it: only its structure is checked (front matter present, closed, valid YAML, a mapping)\n"
     );
 }
+
+/// References by URL (`url-field`) and by path from a root folder
+/// (`relative-to = "root"`, `base`): each dangling value is reported at
+/// itself, what resolves is not, and an absolute URL is skipped.
+#[test]
+fn references_by_url_and_by_root_path() {
+    let config = "[[collections]]\nname = \"pages\"\n\
+        [[collections.references]]\nfield = \"see_also\"\nby = \"url\"\nurl-field = \"permalink\"\n\
+        [[collections.references]]\nfield = \"related\"\nby = \"path\"\nrelative-to = \"root\"\nbase = \"content\"\n";
+    let (code, stdout, stderr) = run_in(
+        &[
+            ("fmlint.toml", config),
+            (
+                "content/a.md",
+                "---\npermalink: /a/\nsee_also: [/b/, /gone/]\nrelated:\n  - /guides/setup\n  - guides/missing.md\n  - https://example.com/x\n---\n",
+            ),
+            ("content/b.md", "---\npermalink: /b/\nrelated: [/a]\n---\n"),
+            ("content/guides/setup/_index.md", "---\npermalink: /setup/\n---\n"),
+        ],
+        &["check", "--format", "concise", "--no-cache"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stdout,
+        "content/a.md:3:17: error[dangling-reference] `see_also[1]` names `/gone/`, but no page of `pages` has that permalink\n\
+         content/a.md:6:5: error[dangling-reference] `related[1]` names `guides/missing.md`, but nothing is at `content/guides/missing` (.md, .mdx, /index.md or /_index.md)\n"
+    );
+}
+
+/// `match = "regex"`: the whole value must match; a placeholder's value is
+/// literal text (the `.` in `v1.2` matches only a dot); and `unless`
+/// turns a template off for a page.
+#[test]
+fn regex_templates_and_conditions() {
+    let config = "[[collections]]\nname = \"pages\"\n\
+        [collections.templates]\n\
+        version = { template = '[0-9]+(\\.[0-9]+)*', match = \"regex\" }\n\
+        anchor = { template = '{slug}-[a-z]+', match = \"regex\", unless = { legacy = true } }\n";
+    let (code, stdout, stderr) = run_in(
+        &[
+            ("fmlint.toml", config),
+            (
+                "a.md",
+                "---\nslug: v1.2\nversion: 1.2.3\nanchor: v1.2-intro\n---\n",
+            ),
+            (
+                "b.md",
+                "---\nslug: v1.2\nversion: \"1.2.x\"\nanchor: v1x2-intro\n---\n",
+            ),
+            (
+                "c.md",
+                "---\nslug: v1.2\nlegacy: true\nanchor: v1x2-intro\n---\n",
+            ),
+        ],
+        &["check", "--format", "concise", "--no-cache"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        stdout,
+        "b.md:3:10: error[field-mismatch] `version` does not match the pattern `[0-9]+(\\.[0-9]+)*`\n\
+         b.md:4:9: error[field-mismatch] `anchor` does not match the pattern `{slug}-[a-z]+` (here `v1\\.2-[a-z]+`)\n"
+    );
+}

@@ -94,6 +94,8 @@ pub struct Check {
     pub fix: Option<Applicability>,
     /// How the value is compared with the rendered template.
     pub matching: Matching,
+    /// A regex template without placeholders, compiled once (anchored).
+    pub pattern: Option<regex::Regex>,
     /// When the check applies (`when`/`unless` other fields' values).
     pub condition: Condition,
 }

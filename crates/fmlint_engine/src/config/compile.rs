@@ -383,6 +383,7 @@ impl Compiler<'_> {
                     actual_name: Some(actual_name.into()),
                     fix: None,
                     matching: Matching::Equal,
+                    pattern: None,
                     condition: condition.clone(),
                 });
             }
@@ -530,7 +531,13 @@ impl Compiler<'_> {
             let Some(expected) = self.template_at(source, span.clone(), style) else {
                 continue;
             };
+            let mut pattern = None;
             if let Matching::Regex = matching {
+                // Without placeholders the pattern is the same for every
+                // file: compiled once.
+                if expected.skeleton("") == expected.skeleton("x") {
+                    pattern = regex::Regex::new(&format!("^(?:{})$", expected.skeleton(""))).ok();
+                }
                 if let Err(error) = regex::Regex::new(&expected.skeleton("x")) {
                     self.errors.push(
                         span.clone(),
@@ -548,6 +555,7 @@ impl Compiler<'_> {
                 actual_name: None,
                 fix,
                 matching: matching.clone(),
+                pattern,
                 condition: condition.clone(),
             });
         }

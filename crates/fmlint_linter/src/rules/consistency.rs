@@ -38,7 +38,11 @@ pub(super) fn run_checks(cx: &mut FileContext) {
         let (Some(actual), Some(expected)) = (actual, render(check, &scope)) else {
             continue;
         };
-        if matches(&check.matching, &actual, &expected) {
+        let fits = match &check.pattern {
+            Some(pattern) => pattern.is_match(&actual),
+            None => matches(&check.matching, &actual, &expected),
+        };
+        if fits {
             continue;
         }
         reported.push(&check.field);
@@ -66,7 +70,12 @@ pub(super) fn run_checks(cx: &mut FileContext) {
                 format!("make `{}` start with `{expected}`", check.field),
             ),
             (Matching::Regex, _) => (
-                format!("{what} does not match the pattern `{template}` (here `{expected}`)"),
+                match template == expected {
+                    true => format!("{what} does not match the pattern `{template}`"),
+                    false => format!(
+                        "{what} does not match the pattern `{template}` (here `{expected}`)"
+                    ),
+                },
                 format!("expected to match `{expected}`"),
                 format!("make `{}` match `{expected}`", check.field),
             ),
