@@ -146,19 +146,33 @@ pub struct Summary {
     /// when indexed.
     #[serde(default)]
     pub field_hashes: Vec<u64>,
+    /// What few summaries have (list-valued unique fields, a page path):
+    /// boxed, so that the rest pay one pointer.
+    #[serde(default)]
+    pub extra: Option<Box<Extra>>,
+    pub refs: Vec<RefEntry>,
+}
+
+/// The rarer parts of a [`Summary`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Extra {
     /// Unique fields that hold a list here: `fields` has one entry per
     /// element.
-    #[serde(default)]
     pub listed: Vec<Arc<str>>,
     /// Unique fields whose value here cannot be compared (a map, a list of
     /// maps): the run warns that `unique` does not apply to them.
-    #[serde(default)]
     pub uncomparable: Vec<Arc<str>>,
     /// The file's page path ([`page_key`]), when references name pages by
     /// path.
-    #[serde(default)]
     pub page: Option<String>,
-    pub refs: Vec<RefEntry>,
+}
+
+impl Extra {
+    /// `None` when there is nothing to keep.
+    pub fn boxed(self) -> Option<Box<Extra>> {
+        let empty = self.listed.is_empty() && self.uncomparable.is_empty() && self.page.is_none();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 impl Summary {
@@ -172,6 +186,21 @@ impl Summary {
                 .map(|(_, v)| hash_str(&v.value))
                 .collect();
         }
+    }
+
+    /// The file's page path, when references name pages by path.
+    pub fn page(&self) -> Option<&str> {
+        self.extra.as_ref()?.page.as_deref()
+    }
+
+    /// Unique fields that hold a list in this file.
+    pub fn listed(&self) -> &[Arc<str>] {
+        self.extra.as_ref().map_or(&[], |e| &e.listed)
+    }
+
+    /// Unique fields whose value in this file cannot be compared.
+    pub fn uncomparable(&self) -> &[Arc<str>] {
+        self.extra.as_ref().map_or(&[], |e| &e.uncomparable)
     }
 
     pub fn field(&self, name: &str) -> Option<&Located<String>> {
@@ -354,13 +383,12 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
         id,
         fields,
         field_hashes: Vec::new(),
-        listed,
-        uncomparable,
-        page: if collection.paged {
-            page_key(path)
-        } else {
-            None
-        },
+        extra: Extra {
+            listed,
+            uncomparable,
+            page: collection.paged.then(|| page_key(path)).flatten(),
+        }
+        .boxed(),
         refs,
     };
     summary.hash_fields();
@@ -532,8 +560,8 @@ impl Index {
         }
         let mut by_page: FxHashMap<String, Holders> = FxHashMap::default();
         for (i, file) in files.iter().enumerate() {
-            if let Some(page) = &file.summary.page {
-                by_page.entry(page.clone()).or_default().push(i);
+            if let Some(page) = file.summary.page() {
+                by_page.entry(page.to_string()).or_default().push(i);
             }
         }
         Index {
@@ -616,7 +644,7 @@ impl Index {
     pub fn uncomparable(&self) -> Vec<(usize, Arc<str>, usize, &Path)> {
         let mut found: Vec<(usize, Arc<str>, usize, &Path)> = Vec::new();
         for file in &self.files {
-            for field in &file.summary.uncomparable {
+            for field in file.summary.uncomparable() {
                 let collection = file.summary.collection;
                 match found
                     .iter_mut()

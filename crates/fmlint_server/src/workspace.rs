@@ -397,7 +397,7 @@ impl Workspace {
         }
         let own_ids = summary.id.iter().map(|id| (own, id.value.clone()));
         // A page path is an id of every page (references by path).
-        let page = summary.page.iter().map(|page| (PAGES, page.clone()));
+        let page = summary.page().map(|page| (PAGES, page.to_string()));
         for key in own_ids.chain(page) {
             add(self.by_id.get(&key), usize::MAX);
             add(self.referrers.get(&key), usize::MAX);
@@ -473,7 +473,7 @@ enum Key<'s> {
 fn keys(summary: &Summary) -> impl Iterator<Item = Key<'_>> {
     let own = summary.collection;
     let id = summary.id.iter().map(move |id| Key::Id(own, &id.value));
-    let page = summary.page.iter().flat_map(|page| {
+    let page = summary.page().into_iter().flat_map(|page| {
         let name = page.rsplit('/').next().unwrap_or("");
         [Key::Id(PAGES, page), Key::Id(PAGE_NAMES, name)]
     });

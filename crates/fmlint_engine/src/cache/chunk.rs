@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use fmlint_linter::diagnostic::Diagnostic;
-use fmlint_linter::index::{Located, RefEntry, Summary};
+use fmlint_linter::index::{Extra, Located, RefEntry, Summary};
 use fmlint_linter::suppress::Suppressions;
 use serde::{Deserialize, Serialize};
 
@@ -149,9 +149,9 @@ impl<'a> SummaryOut<'a> {
             overrides: &summary.overrides,
             id: summary.id.as_ref(),
             fields: summary.fields.iter().map(|(f, v)| (&**f, v)).collect(),
-            listed: summary.listed.iter().map(|f| &**f).collect(),
-            uncomparable: summary.uncomparable.iter().map(|f| &**f).collect(),
-            page: summary.page.as_deref(),
+            listed: summary.listed().iter().map(|f| &**f).collect(),
+            uncomparable: summary.uncomparable().iter().map(|f| &**f).collect(),
+            page: summary.page(),
             ref_ids: ref_ids.iter().map(|(c, id)| (*c, id.as_str())).collect(),
             refs: RawBytes(refs),
         }
@@ -249,9 +249,12 @@ pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
                         overrides: s.overrides,
                         id: s.id,
                         fields,
-                        listed,
-                        uncomparable,
-                        page: s.page,
+                        extra: Extra {
+                            listed,
+                            uncomparable,
+                            page: s.page,
+                        }
+                        .boxed(),
                         ..Summary::default()
                     };
                     let ref_ids = s

@@ -43,7 +43,7 @@ pub(crate) fn own_id(summary: Option<&Summary>) -> Vec<Id> {
         return Vec::new();
     };
     let id = s.id.as_ref().map(|id| (s.collection, id.value.clone()));
-    let page = s.page.as_ref().map(|page| (PAGES, page.clone()));
+    let page = s.page().map(|page| (PAGES, page.to_string()));
     id.into_iter().chain(page).collect()
 }
 

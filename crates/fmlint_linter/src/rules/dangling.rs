@@ -148,8 +148,7 @@ fn dangling_path(index: &Index, entry: &RefEntry, id: &Located<String>) -> Diagn
             .iter()
             .filter(|f| {
                 f.summary
-                    .page
-                    .as_deref()
+                    .page()
                     .is_some_and(|p| p.rsplit('/').next() == Some(name))
             })
             .map(|f| f.path.display().to_string())

@@ -146,7 +146,7 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
                     .iter()
                     .flat_map(|&f| {
                         let summary = &index.files[f].summary;
-                        let listed = summary.listed.iter().any(|l| &**l == field);
+                        let listed = summary.listed().iter().any(|l| &**l == field);
                         summary
                             .fields
                             .iter()
