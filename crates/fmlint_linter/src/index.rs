@@ -224,13 +224,26 @@ pub struct RefEntry {
     /// (entry key, hash of its value, location) for each mirrored field the
     /// entry has as a string.
     pub mirrors: Vec<Mirror>,
+    /// For a reference by path or URL: what it names a document by and the
+    /// value as written (`id` holds what a path resolves to). `None`, one
+    /// pointer, for the common reference by id.
+    #[serde(default)]
+    pub named: Option<Box<(RefKind, Arc<str>)>>,
+}
+
+/// The kind of every reference by id.
+static BY_ID: RefKind = RefKind::Id;
+
+impl RefEntry {
     /// What the value names a document by.
-    #[serde(default)]
-    pub by: RefKind,
-    /// The value as written, when `id` holds what it resolves to (a page
-    /// path).
-    #[serde(default)]
-    pub written: Option<Arc<str>>,
+    pub fn by(&self) -> &RefKind {
+        self.named.as_ref().map_or(&BY_ID, |n| &n.0)
+    }
+
+    /// The value as written, for a reference by path or URL.
+    pub fn written(&self) -> Option<&str> {
+        self.named.as_ref().map(|n| &*n.1)
+    }
 }
 
 /// What a reference entry's `id` is.
@@ -308,14 +321,25 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
     let mut refs = Vec::new();
     for spec in &collection.references {
         for item in spec.items(root) {
-            let mut written = None;
+            let mut written: Option<Arc<str>> = None;
             let id = match &spec.by {
-                RefBy::Id | RefBy::Url(_) => item.id.and_then(|node| {
+                RefBy::Id => item.id.and_then(|node| {
                     Some(Located {
                         value: id_key(node)?,
                         location: locate(node),
                     })
                 }),
+                RefBy::Url(_) => {
+                    // Only a string can be a URL (the schema says what else
+                    // the field may hold).
+                    let Some(node) = item.id else { continue };
+                    let Some(text) = node.as_str() else { continue };
+                    written = Some(Arc::from(text));
+                    Some(Located {
+                        value: text.to_string(),
+                        location: locate(node),
+                    })
+                }
                 RefBy::Path(base) => {
                     let Some(node) = item.id else { continue };
                     let Some(text) = node.as_str() else { continue };
@@ -332,11 +356,14 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
                     })
                 }
             };
-            let by = match &spec.by {
-                RefBy::Id => RefKind::Id,
-                RefBy::Path(_) => RefKind::Path,
-                RefBy::Url(field) => RefKind::Url(field.clone()),
-            };
+            let named = written.map(|written| {
+                let kind = match &spec.by {
+                    RefBy::Id => RefKind::Id,
+                    RefBy::Path(_) => RefKind::Path,
+                    RefBy::Url(field) => RefKind::Url(field.clone()),
+                };
+                Box::new((kind, written))
+            });
             let mirrors =
                 match item.entry {
                     Some(entry) => {
@@ -372,8 +399,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
                 target: spec.target,
                 id,
                 mirrors,
-                by,
-                written,
+                named,
             });
         }
     }

@@ -391,7 +391,7 @@ impl Workspace {
                 add_value(entry.target, &mirror.target_field, mirror.hash);
             }
             // A reference by URL names the page holding that value.
-            if let (RefKind::Url(field), Some(url)) = (&entry.by, &entry.id) {
+            if let (RefKind::Url(field), Some(url)) = (entry.by(), &entry.id) {
                 add_value(entry.target, field, hash_str(&url.value));
             }
         }
@@ -409,7 +409,7 @@ impl Workspace {
                     usize::MAX,
                 );
                 // A dangling path names the pages of that name (moved).
-                if entry.by == RefKind::Path {
+                if *entry.by() == RefKind::Path {
                     let name = id.value.rsplit('/').next().unwrap_or("");
                     add(self.by_id.get(&(PAGE_NAMES, name.to_string())), 3);
                 }

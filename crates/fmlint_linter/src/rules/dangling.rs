@@ -47,7 +47,7 @@ impl Rule for DanglingReference {
         for (file, indexed) in index.files.iter().enumerate() {
             for entry in &indexed.summary.refs {
                 let Some(id) = &entry.id else { continue };
-                match &entry.by {
+                match entry.by() {
                     RefKind::Id => {}
                     RefKind::Path => {
                         if index.pages(&id.value).is_empty() {
@@ -138,7 +138,7 @@ impl Rule for DanglingReference {
 /// A path reference that names no page; a page of the same name elsewhere
 /// (a moved file) is suggested.
 fn dangling_path(index: &Index, entry: &RefEntry, id: &Located<String>) -> Diagnostic {
-    let written = entry.written.as_deref().unwrap_or(&id.value);
+    let written = entry.written().unwrap_or(&id.value);
     let name = id.value.rsplit('/').next().unwrap_or("");
     let moved: Vec<String> = if name.is_empty() || name == ".." {
         Vec::new()
