@@ -44,6 +44,9 @@ pub enum Command {
     Init(InitArgs),
     /// Print the effective configuration (or its JSON Schema).
     Config(ConfigArgs),
+    /// List the files a check takes, each with the collection it lands in
+    /// (`path<TAB>collection`, or `path<TAB>-<TAB>why`).
+    Files(FilesArgs),
     /// Print a shell completion script (`fmlint completions bash > …`).
     Completions {
         #[arg(value_enum)]
@@ -101,6 +104,25 @@ pub struct InitArgs {
     /// `fmlint check` finds with it.
     #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = ".")]
     pub infer: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FilesArgs {
+    /// Files or directories, as for `check`.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Use this config instead of the nearest `fmlint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every `fmlint.toml`: use the built-in preset.
+    #[arg(long)]
+    pub isolated: bool,
+
+    /// The corpus root (default: found as `fmlint check` finds it).
+    #[arg(long, value_name = "DIR")]
+    pub corpus_root: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

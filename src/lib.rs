@@ -34,6 +34,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Clean(args) => commands::clean(&args),
         Command::Init(args) => commands::init::run(&args),
         Command::Config(args) => commands::config(&args),
+        Command::Files(args) => commands::files(&args),
         Command::Completions { shell } => cli::completions(shell),
         Command::Man(args) => cli::man(&args),
     };

@@ -379,9 +379,9 @@ include = ["authors/*.md"]
 #[test]
 fn config_errors_point_into_the_config() {
     let cases: &[(&str, &str, &str)] = &[
-        ("[rules]\nschema = \"warn\"\n", "fmlint.toml:2:10", "unknown variant `warn`"),
-        ("[fils]\n", "fmlint.toml:1:2", "unknown field `fils`"),
-        ("[files]\ninclude = \"*.md\"\n", "fmlint.toml:2:11", "invalid type"),
+        ("[rules]\nschema = \"warn\"\n", "fmlint.toml:2:10", "`rules.schema` must be one of `off`, `warning`, `error`, not the string `warn`"),
+        ("[fils]\n", "fmlint.toml:1:2", "unknown key `fils` at the top of the config"),
+        ("[files]\ninclude = \"*.md\"\n", "fmlint.toml:2:11", "`files.include` must be a list of strings, not the string `*.md`"),
         ("[files]\ninclude = [\"a/{b\"]\n", "fmlint.toml:2:12", "invalid glob `a/{b`"),
         ("[rules]\nurl-mismatc = \"off\"\n", "fmlint.toml:2:1", "did you mean `url-mismatch`"),
         (
@@ -437,6 +437,32 @@ fn all_mistakes_are_reported_at_once() {
     assert!(out.stderr.contains("(3 errors)"), "{}", out.stderr);
 }
 
+/// Three mistakes of different kinds (a misspelt key, a value of the
+/// wrong type, a template with an unknown filter): all three in one run,
+/// each at its line and column, in fmlint's words (no serde type names),
+/// the misspelling with the key it meant.
+#[test]
+fn three_mistakes_in_one_run_in_our_words() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("fmlint.toml"),
+        "[[collections]]\nname = \"docs\"\nincldue = [\"docs/**/*.md\"]\nunique = \"slug\"\n\n[collections.templates]\nslug = \"{title|slugify}\"\n",
+    );
+    write(&dir.path().join("a.md"), "---\nid: 1\n---\n");
+    let out = run(dir.path(), &["check"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("(3 errors)"), "{}", out.stderr);
+    for expected in [
+        "fmlint.toml:3:1: unknown key `incldue` in `collections`",
+        "help: did you mean `include`?",
+        "fmlint.toml:4:10: `collections[0].unique` must be a list of strings, not the string `slug`",
+        "fmlint.toml:7:8: unknown filter `slugify` in template `{title|slugify}`",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected}\n{}", out.stderr);
+    }
+    assert!(!out.stderr.contains("struct"), "{}", out.stderr);
+}
+
 #[test]
 fn the_json_schema_is_generated_from_the_config_types() {
     let generated = fmlint_engine::config::json_schema();
@@ -467,6 +493,9 @@ fn shipped_configs_satisfy_the_json_schema() {
         PathBuf::from("schemas/quicktakes.fmlint.toml"),
         PathBuf::from("fixtures/blog/fmlint.toml"),
         PathBuf::from("fixtures/docs/fmlint.toml"),
+        PathBuf::from("fixtures/github-docs/fmlint.toml"),
+        PathBuf::from("fixtures/mdn/fmlint.toml"),
+        PathBuf::from("fixtures/starlight/fmlint.toml"),
         PathBuf::from("fixtures/quicktakes-two-collections/fmlint.toml"),
         PathBuf::from("fixtures/quicktakes/fmlint.toml"),
     ];

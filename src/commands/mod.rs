@@ -41,6 +41,44 @@ pub fn clean(args: &cli::CleanArgs) -> Result<u8> {
     Ok(exit::CLEAN)
 }
 
+/// `fmlint files`: each file a check takes, tab-separated with the
+/// collection it lands in, or `-` and why none takes it.
+pub fn files(args: &cli::FilesArgs) -> Result<u8> {
+    let settings = config::Loaded::choose(&config::Choice {
+        file: args.config.as_deref(),
+        isolated: args.isolated,
+        paths: &args.paths,
+    })?
+    .compile(&[], &[])?;
+    let target = fmlint_engine::check::Target {
+        paths: args.paths.clone(),
+        corpus_root: args.corpus_root.clone(),
+        threads: 1,
+        ..Default::default()
+    };
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    let listed = fmlint_engine::check::list(&target, &settings, &mut errors, &mut warnings)?;
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for file in &listed {
+        match &file.landed {
+            Ok(collection) => writeln!(out, "{}\t{collection}", file.shown.display())?,
+            Err(why) => writeln!(out, "{}\t-\t{why}", file.shown.display())?,
+        }
+    }
+    out.flush()?;
+    for warning in &warnings {
+        eprintln!("fmlint: warning: {warning}");
+    }
+    for error in &errors {
+        eprintln!("fmlint: error: {error}");
+    }
+    Ok(if errors.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::FAILURE
+    })
+}
+
 pub fn print_rules() -> Result<u8> {
     let mut out = io::BufWriter::new(io::stdout().lock());
     let row = |out: &mut dyn Write, cells: [&str; 5]| {

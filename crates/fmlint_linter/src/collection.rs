@@ -34,10 +34,15 @@ pub struct Collection {
     /// Fields holding a display pattern such as `MMM DD, YYYY`.
     pub display_formats: Vec<String>,
     pub checks: Vec<Check>,
+    /// The top-level keys in the order `key-order` wants (empty: any).
+    pub key_order: Vec<String>,
     pub references: Vec<References>,
     /// Fields whose values the corpus index keeps: the unique ones and those
-    /// that references (from any collection) mirror.
+    /// that references (from any collection) mirror or name pages by.
     pub indexed_fields: Vec<Arc<str>>,
+    /// Whether the index keeps each file's page path (some reference names
+    /// pages by path).
+    pub paged: bool,
 }
 
 impl Collection {
@@ -87,16 +92,119 @@ pub struct Check {
     /// Whether setting the field to the expected value is a safe fix, an
     /// unsafe one, or no fix at all.
     pub fix: Option<Applicability>,
+    /// How the value is compared with the rendered template.
+    pub matching: Matching,
+    /// A regex template without placeholders, compiled once (anchored).
+    pub pattern: Option<regex::Regex>,
+    /// When the check applies (`when`/`unless` other fields' values).
+    pub condition: Condition,
 }
 
-/// Where a document names other documents by id.
+/// How a field's value is compared with its rendered template.
+#[derive(Clone, Debug, Default)]
+pub enum Matching {
+    /// The value equals the template.
+    #[default]
+    Equal,
+    /// The value starts with the template.
+    Prefix,
+    /// The value matches the template as a regular expression (anchored at
+    /// both ends; placeholders are inserted as literal text).
+    Regex,
+}
+
+/// A scalar a condition compares a field with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+}
+
+impl Scalar {
+    /// Whether the node holds this value (an integer equals the same
+    /// float; a missing field or a list never equals anything).
+    pub fn holds_in(&self, node: &Node) -> bool {
+        match (self, &node.value) {
+            (Scalar::Bool(a), Value::Bool(b)) => a == b,
+            (Scalar::Int(a), Value::Int(b)) => a == b,
+            (Scalar::Float(a), Value::Float(b)) => a == b,
+            (Scalar::Float(a), Value::Int(b)) | (Scalar::Int(b), Value::Float(a)) => {
+                *a == *b as f64
+            }
+            (Scalar::Str(a), Value::Str(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::Int(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Str(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+/// `when = { draft = false }`, `unless = { allowTitleToDifferFromFilename =
+/// true }`: a check applies when every `when` field has its value and no
+/// `unless` field has its value. A missing field has no value: `when = {
+/// draft = false }` skips pages without `draft`, `unless = { draft = true
+/// }` keeps them.
+#[derive(Clone, Debug, Default)]
+pub struct Condition {
+    pub when: Vec<(String, Scalar)>,
+    pub unless: Vec<(String, Scalar)>,
+}
+
+impl Condition {
+    pub fn holds(&self, root: &Node) -> bool {
+        let has = |(field, value): &(String, Scalar)| {
+            root.lookup(field).is_some_and(|node| value.holds_in(node))
+        };
+        self.when.iter().all(has) && !self.unless.iter().any(has)
+    }
+}
+
+/// Where a document names other documents by id, path or URL.
 #[derive(Clone, Debug)]
 pub struct References {
     pub shape: RefShape,
-    /// The collection the ids belong to (its index).
+    /// The collection the ids belong to (its index); for references by
+    /// path, [`crate::index::PAGES`] when any page will do.
     pub target: usize,
     /// Entry key → target field that it must mirror (numbered maps only).
     pub mirror: Vec<(Arc<str>, Arc<str>)>,
+    /// What a value names a document by.
+    pub by: RefBy,
+}
+
+/// What a reference's value names a document by.
+#[derive(Clone, Debug, Default)]
+pub enum RefBy {
+    /// The target's id field.
+    #[default]
+    Id,
+    /// The target's file: a path resolved against `base`, with or without
+    /// its extension (`.md`, `.mdx`, `.markdown`), or a folder holding an
+    /// `index` or `_index` page. Absolute URLs are skipped.
+    Path(PathBase),
+    /// The target's value of this field (a `url` or permalink).
+    Url(Arc<str>),
+}
+
+/// What a path reference is relative to.
+#[derive(Clone, Debug)]
+pub enum PathBase {
+    /// The referring file's folder (`children: [/getting-started]` in
+    /// GitHub Docs: a leading `/` still means the folder).
+    File,
+    /// This folder, relative to the corpus root (`""` for the root itself).
+    Root(String),
 }
 
 #[derive(Clone, Debug)]

@@ -20,12 +20,98 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::collection::Collection;
+use crate::collection::{Collection, PathBase, RefBy};
 use crate::diagnostic::Location;
 use crate::hash::hash_str;
 use fmlint_syntax::emit::Slot;
 use fmlint_syntax::LineIndex;
 use fmlint_syntax::{Node, Style, Value};
+
+/// The target of references by path that any page may satisfy: ids keyed
+/// by it are page paths ([`page_key`]).
+pub const PAGES: usize = usize::MAX;
+
+/// A file's page path: its path relative to the corpus root with `/`
+/// separators, without a Markdown extension and without a last `index` or
+/// `_index` (`docs/a/index.md` → `docs/a`).
+pub fn page_key(relative: &Path) -> Option<String> {
+    let mut parts = Vec::new();
+    for component in relative.components() {
+        parts.push(component.as_os_str().to_str()?);
+    }
+    Some(normal_page(&parts.join("/")))
+}
+
+/// A page path without a Markdown extension, a last `index`/`_index` or a
+/// trailing `/`.
+fn normal_page(path: &str) -> String {
+    let mut path = path.trim_end_matches('/');
+    for ext in [".md", ".mdx", ".markdown"] {
+        if let Some(stem) = path.strip_suffix(ext) {
+            path = stem;
+            break;
+        }
+    }
+    for index in ["index", "_index"] {
+        if path == index {
+            return String::new();
+        }
+        if let Some(folder) = path.strip_suffix(index).and_then(|p| p.strip_suffix('/')) {
+            return folder.to_string();
+        }
+    }
+    path.to_string()
+}
+
+/// Why a path reference has no page path.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    /// An absolute URL (`https://`, `//`, `mailto:`): not a page here.
+    External,
+    /// `..` climbs out of the corpus root.
+    Outside,
+}
+
+/// The page path a reference by path names: `value` against the
+/// referring file's folder or a folder of the corpus, without a `#` anchor
+/// or `?` query.
+pub fn resolve_page(value: &str, file: &Path, base: &PathBase) -> Result<String, Unresolved> {
+    let value = value.trim();
+    let scheme = value.split_once(':').is_some_and(|(s, _)| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if value.starts_with("//") || scheme {
+        return Err(Unresolved::External);
+    }
+    let value = value.split(['#', '?']).next().unwrap_or("");
+    let start = match base {
+        PathBase::File => file
+            .parent()
+            .map(|p| {
+                p.components()
+                    .filter_map(|c| c.as_os_str().to_str())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .unwrap_or_default(),
+        PathBase::Root(folder) => folder.trim_matches('/').to_string(),
+    };
+    let mut parts: Vec<&str> = start.split('/').filter(|s| !s.is_empty()).collect();
+    for segment in value.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    return Err(Unresolved::Outside);
+                }
+            }
+            segment => parts.push(segment),
+        }
+    }
+    Ok(normal_page(&parts.join("/")))
+}
 
 /// An id as a comparable key: integers in decimal, strings as written.
 pub fn id_key(node: &Node) -> Option<String> {
@@ -60,7 +146,33 @@ pub struct Summary {
     /// when indexed.
     #[serde(default)]
     pub field_hashes: Vec<u64>,
+    /// What few summaries have (list-valued unique fields, a page path):
+    /// boxed, so that the rest pay one pointer.
+    #[serde(default)]
+    pub extra: Option<Box<Extra>>,
     pub refs: Vec<RefEntry>,
+}
+
+/// The rarer parts of a [`Summary`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Extra {
+    /// Unique fields that hold a list here: `fields` has one entry per
+    /// element.
+    pub listed: Vec<Arc<str>>,
+    /// Unique fields whose value here cannot be compared (a map, a list of
+    /// maps): the run warns that `unique` does not apply to them.
+    pub uncomparable: Vec<Arc<str>>,
+    /// The file's page path ([`page_key`]), when references name pages by
+    /// path.
+    pub page: Option<String>,
+}
+
+impl Extra {
+    /// `None` when there is nothing to keep.
+    pub fn boxed(self) -> Option<Box<Extra>> {
+        let empty = self.listed.is_empty() && self.uncomparable.is_empty() && self.page.is_none();
+        (!empty).then(|| Box::new(self))
+    }
 }
 
 impl Summary {
@@ -74,6 +186,21 @@ impl Summary {
                 .map(|(_, v)| hash_str(&v.value))
                 .collect();
         }
+    }
+
+    /// The file's page path, when references name pages by path.
+    pub fn page(&self) -> Option<&str> {
+        self.extra.as_ref()?.page.as_deref()
+    }
+
+    /// Unique fields that hold a list in this file.
+    pub fn listed(&self) -> &[Arc<str>] {
+        self.extra.as_ref().map_or(&[], |e| &e.listed)
+    }
+
+    /// Unique fields whose value in this file cannot be compared.
+    pub fn uncomparable(&self) -> &[Arc<str>] {
+        self.extra.as_ref().map_or(&[], |e| &e.uncomparable)
     }
 
     pub fn field(&self, name: &str) -> Option<&Located<String>> {
@@ -97,6 +224,38 @@ pub struct RefEntry {
     /// (entry key, hash of its value, location) for each mirrored field the
     /// entry has as a string.
     pub mirrors: Vec<Mirror>,
+    /// For a reference by path or URL: what it names a document by and the
+    /// value as written (`id` holds what a path resolves to). `None`, one
+    /// pointer, for the common reference by id.
+    #[serde(default)]
+    pub named: Option<Box<(RefKind, Arc<str>)>>,
+}
+
+/// The kind of every reference by id.
+static BY_ID: RefKind = RefKind::Id;
+
+impl RefEntry {
+    /// What the value names a document by.
+    pub fn by(&self) -> &RefKind {
+        self.named.as_ref().map_or(&BY_ID, |n| &n.0)
+    }
+
+    /// The value as written, for a reference by path or URL.
+    pub fn written(&self) -> Option<&str> {
+        self.named.as_ref().map(|n| &*n.1)
+    }
+}
+
+/// What a reference entry's `id` is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefKind {
+    /// The target's id.
+    #[default]
+    Id,
+    /// A page path ([`page_key`]), resolved from the written path.
+    Path,
+    /// The target's value of this field.
+    Url(Arc<str>),
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -110,7 +269,7 @@ pub struct Mirror {
 }
 
 /// Builds a document's summary while its tree is at hand.
-pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Summary {
+pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: &Path) -> Summary {
     let locate = |node: &Node| lines.locate(node.span);
     let id = root.get(&collection.id_field).and_then(|node| {
         Some(Located {
@@ -119,6 +278,8 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         })
     });
     let mut fields: Vec<(Arc<str>, Located<String>)> = Vec::new();
+    let mut listed = Vec::new();
+    let mut uncomparable = Vec::new();
     for field in &collection.indexed_fields {
         if **field == *collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
             continue;
@@ -126,24 +287,82 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         let Some(node) = root.lookup(field) else {
             continue;
         };
-        let Some(value) = node.as_str() else { continue };
-        fields.push((
-            // The collection's name, shared: no allocation per file.
-            field.clone(),
-            Located {
-                value: value.to_string(),
-                location: locate(node),
-            },
-        ));
+        let unique = collection.unique.iter().any(|u| *u.field == **field);
+        let values: Vec<&Node> = match &node.value {
+            // A unique list is unique element by element (`aliases`).
+            Value::Seq(items) if unique => {
+                listed.push(field.clone());
+                items.iter().collect()
+            }
+            _ => vec![node],
+        };
+        for node in values {
+            let value = match &node.value {
+                Value::Str(s) => s.to_string(),
+                Value::Int(i) if unique => i.to_string(),
+                Value::Seq(_) | Value::Map(_) if unique => {
+                    if !uncomparable.contains(field) {
+                        uncomparable.push(field.clone());
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            fields.push((
+                // The collection's name, shared: no allocation per file.
+                field.clone(),
+                Located {
+                    value,
+                    location: locate(node),
+                },
+            ));
+        }
     }
     let mut refs = Vec::new();
     for spec in &collection.references {
         for item in spec.items(root) {
-            let id = item.id.and_then(|node| {
-                Some(Located {
-                    value: id_key(node)?,
-                    location: locate(node),
-                })
+            let mut written: Option<Arc<str>> = None;
+            let id = match &spec.by {
+                RefBy::Id => item.id.and_then(|node| {
+                    Some(Located {
+                        value: id_key(node)?,
+                        location: locate(node),
+                    })
+                }),
+                RefBy::Url(_) => {
+                    // Only a string can be a URL (the schema says what else
+                    // the field may hold).
+                    let Some(node) = item.id else { continue };
+                    let Some(text) = node.as_str() else { continue };
+                    written = Some(Arc::from(text));
+                    Some(Located {
+                        value: text.to_string(),
+                        location: locate(node),
+                    })
+                }
+                RefBy::Path(base) => {
+                    let Some(node) = item.id else { continue };
+                    let Some(text) = node.as_str() else { continue };
+                    let value = match resolve_page(text, path, base) {
+                        Ok(page) => page,
+                        Err(Unresolved::External) => continue,
+                        // No page is outside the root: it dangles.
+                        Err(Unresolved::Outside) => "..".to_string(),
+                    };
+                    written = Some(Arc::from(text));
+                    Some(Located {
+                        value,
+                        location: locate(node),
+                    })
+                }
+            };
+            let named = written.map(|written| {
+                let kind = match &spec.by {
+                    RefBy::Id => RefKind::Id,
+                    RefBy::Path(_) => RefKind::Path,
+                    RefBy::Url(field) => RefKind::Url(field.clone()),
+                };
+                Box::new((kind, written))
             });
             let mirrors =
                 match item.entry {
@@ -180,6 +399,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
                 target: spec.target,
                 id,
                 mirrors,
+                named,
             });
         }
     }
@@ -189,6 +409,12 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex) -> Sum
         id,
         fields,
         field_hashes: Vec::new(),
+        extra: Extra {
+            listed,
+            uncomparable,
+            page: collection.paged.then(|| page_key(path)).flatten(),
+        }
+        .boxed(),
         refs,
     };
     summary.hash_fields();
@@ -217,6 +443,8 @@ pub struct Index {
     by_id: Vec<IdHolders>,
     /// Per collection, per indexed field: value hash → files.
     by_value: Vec<Vec<FieldValues>>,
+    /// Page path → files (when references name pages by path).
+    by_page: FxHashMap<String, Holders>,
 }
 
 /// Id → files, keyed by a hash of the id so that building it copies no
@@ -332,7 +560,11 @@ impl Index {
                 }
                 for ((f, _), &hash) in summary.fields.iter().zip(&summary.field_hashes) {
                     if same_name(f, &field) {
-                        holders.entry(hash).or_default().push(i);
+                        let holders = holders.entry(hash).or_default();
+                        // A list that repeats its own element is one holder.
+                        if holders.last() != Some(&i) {
+                            holders.push(i);
+                        }
                     }
                 }
             }
@@ -352,10 +584,17 @@ impl Index {
         for (collection, field_values) in values {
             by_value[collection].push(field_values);
         }
+        let mut by_page: FxHashMap<String, Holders> = FxHashMap::default();
+        for (i, file) in files.iter().enumerate() {
+            if let Some(page) = file.summary.page() {
+                by_page.entry(page.to_string()).or_default().push(i);
+            }
+        }
         Index {
             files,
             by_id,
             by_value,
+            by_page,
         }
     }
 
@@ -376,8 +615,17 @@ impl Index {
         ))
     }
 
-    /// Files of `collection` whose id is `id`, in path order.
+    /// The files of any collection at a page path, in path order.
+    pub fn pages(&self, page: &str) -> &[usize] {
+        self.holders(PAGES, page)
+    }
+
+    /// Files of `collection` whose id is `id`, in path order (of any
+    /// collection at page path `id` for [`PAGES`]).
     pub fn holders(&self, collection: usize, id: &str) -> &[usize] {
+        if collection == PAGES {
+            return self.by_page.get(id).map_or(&[], SmallVec::as_slice);
+        }
         let Some(ids) = self.by_id.get(collection) else {
             return &[];
         };
@@ -416,20 +664,42 @@ impl Index {
         dups.into_iter()
     }
 
-    /// Values of `field` held by more than one file of `collection`.
+    /// Unique fields that some files hold as maps or lists of maps, which
+    /// `unique` cannot compare: (collection, field, how many files, the
+    /// first of them), in collection and field order.
+    pub fn uncomparable(&self) -> Vec<(usize, Arc<str>, usize, &Path)> {
+        let mut found: Vec<(usize, Arc<str>, usize, &Path)> = Vec::new();
+        for file in &self.files {
+            for field in file.summary.uncomparable() {
+                let collection = file.summary.collection;
+                match found
+                    .iter_mut()
+                    .find(|(c, f, _, _)| *c == collection && same_name(f, field))
+                {
+                    Some(entry) => entry.2 += 1,
+                    None => found.push((collection, field.clone(), 1, &file.path)),
+                }
+            }
+        }
+        found.sort_by(|a, b| (a.0, &*a.1).cmp(&(b.0, &*b.1)));
+        found
+    }
+
+    /// Values of `field` held by more than one file of `collection`: each
+    /// value's hash with its holders.
     pub fn duplicate_values<'s>(
         &'s self,
         collection: usize,
         field: &'s str,
-    ) -> impl Iterator<Item = &'s [usize]> {
-        let mut dups: Vec<&[usize]> = self
+    ) -> impl Iterator<Item = (u64, &'s [usize])> {
+        let mut dups: Vec<(u64, &[usize])> = self
             .values(collection, field)
             .into_iter()
-            .flat_map(|values| values.holders.values())
-            .filter(|files| files.len() > 1)
-            .map(|files| files.as_slice())
+            .flat_map(|values| values.holders.iter())
+            .filter(|(_, files)| files.len() > 1)
+            .map(|(&hash, files)| (hash, files.as_slice()))
             .collect();
-        dups.sort_by_key(|files| files[0]);
+        dups.sort_by_key(|&(hash, files)| (files[0], hash));
         dups.into_iter()
     }
 }
@@ -465,6 +735,43 @@ mod tests {
             (Arc::from("title"), located(format!("T{}", i % 700))),
         ];
         file
+    }
+
+    #[test]
+    fn pages_resolve_against_the_folder_or_the_root() {
+        let file = Path::new("content/get-started/index.md");
+        let folder = PathBase::File;
+        let root = PathBase::Root("content".into());
+        assert_eq!(page_key(file).as_deref(), Some("content/get-started"));
+        assert_eq!(
+            page_key(Path::new("docs/_index.md")).as_deref(),
+            Some("docs")
+        );
+        assert_eq!(page_key(Path::new("a/b.mdx")).as_deref(), Some("a/b"));
+        assert_eq!(
+            resolve_page("/quickstart", file, &folder),
+            Ok("content/get-started/quickstart".into())
+        );
+        assert_eq!(
+            resolve_page("../other/page.md#part", file, &folder),
+            Ok("content/other/page".into())
+        );
+        assert_eq!(
+            resolve_page("/guides/index.md", file, &root),
+            Ok("content/guides".into())
+        );
+        assert_eq!(
+            resolve_page("https://example.com/a", file, &folder),
+            Err(Unresolved::External)
+        );
+        assert_eq!(
+            resolve_page("//cdn.example.com/a", file, &folder),
+            Err(Unresolved::External)
+        );
+        assert_eq!(
+            resolve_page("../../../up", file, &folder),
+            Err(Unresolved::Outside)
+        );
     }
 
     #[test]

@@ -239,7 +239,7 @@ fn lint_document_guarded(
     drop_unsupported_fixes(header.format, &mut findings);
     let summary = want_summary.then(|| Summary {
         overrides,
-        ..summarize(&root, collection, &lines)
+        ..summarize(&root, collection, &lines, path)
     });
     Document {
         diagnostics: findings,

@@ -30,6 +30,20 @@ pub fn urlize(s: &str) -> String {
         .collect()
 }
 
+/// The heading anchors of GitHub (github-slugger): lowercase; keep
+/// letters, digits, `-` and `_`; spaces become `-`; drop the rest (`.`,
+/// punctuation, emoji). No collapsing: `a - b` is `a---b`.
+pub fn github(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || matches!(c, '-' | '_') => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -42,6 +56,15 @@ mod tests {
             "business-and-management"
         );
         assert_eq!(super::quicktakes("Café 🚀 Ünïcode"), "caf--ncode");
+    }
+
+    #[test]
+    fn github_slug_drops_dots_and_keeps_dashes() {
+        assert_eq!(
+            super::github("Node.js 2.0 - Setup_Guide!"),
+            "nodejs-20---setup_guide"
+        );
+        assert_eq!(super::github("Über Café"), "über-café");
     }
 
     #[test]

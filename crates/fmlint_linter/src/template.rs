@@ -3,9 +3,10 @@
 //!
 //! A placeholder is a source (`title`, `seo.title`, `path`, `path.dir`,
 //! `path.name`, `path.stem`, `path.parent`) followed by filters (`slug`,
-//! `urlize`, `lower`, `last_segment`, `segment:N`, `no_ext`,
-//! `strip_prefix:TEXT`). Path sources are relative to the corpus root, with
-//! `/` separators.
+//! `urlize`, `github_slug`, `lower`, `upper`, `replace:FROM:TO`,
+//! `last_segment`, `segment:N`, `no_ext`, `strip_prefix:TEXT`). A filter's
+//! argument may be quoted (`replace:'::':_doublecolon_`) to hold `:` or
+//! `|`. Path sources are relative to the corpus root, with `/` separators.
 
 use std::fmt;
 use std::path::Path;
@@ -44,7 +45,10 @@ enum Source {
 enum Filter {
     Slug,
     Urlize,
+    GithubSlug,
     Lower,
+    Upper,
+    Replace(String, String),
     LastSegment,
     /// 1-based, counting the non-empty `/`-separated segments.
     Segment(usize),
@@ -134,6 +138,24 @@ impl Template {
     /// Renders the template; `None` when a field it reads is missing or not
     /// a scalar (the schema rule reports that).
     pub fn render(&self, scope: &Scope) -> Option<String> {
+        self.render_with(scope, str::to_string)
+    }
+
+    /// The template with every placeholder replaced by `fill`: what a
+    /// regex template looks like to the regex compiler.
+    pub fn skeleton(&self, fill: &str) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Literal(text) => text.as_str(),
+                Part::Var { .. } => fill,
+            })
+            .collect()
+    }
+
+    /// Renders the template with each placeholder's value passed through
+    /// `escape` (a regex template inserts values as literal text).
+    pub fn render_with(&self, scope: &Scope, escape: impl Fn(&str) -> String) -> Option<String> {
         let mut out = String::new();
         for part in &self.parts {
             match part {
@@ -143,7 +165,7 @@ impl Template {
                     for filter in filters {
                         value = apply(filter, &value);
                     }
-                    out.push_str(&value);
+                    out.push_str(&escape(&value));
                 }
             }
         }
@@ -151,8 +173,12 @@ impl Template {
     }
 }
 
+const FILTERS: &str = "slug, urlize, github_slug, lower, upper, replace:FROM:TO, last_segment, segment:N, no_ext, strip_prefix:TEXT";
+
 fn parse_var(inner: &str, template: &str, style: SlugStyle) -> Result<Part, TemplateError> {
-    let mut pieces = inner.split('|').map(str::trim);
+    let pieces = split_outside_quotes(inner, '|')
+        .ok_or_else(|| TemplateError(format!("unclosed quote in template `{template}`")))?;
+    let mut pieces = pieces.into_iter().map(str::trim);
     let name = pieces.next().unwrap_or_default();
     let source = match name {
         "" => {
@@ -168,25 +194,92 @@ fn parse_var(inner: &str, template: &str, style: SlugStyle) -> Result<Part, Temp
         field => Source::Field(field.to_string()),
     };
     let filters = pieces
-        .map(|f| match f {
-            "slug" if style == SlugStyle::Urlize => Ok(Filter::Urlize),
-            "slug" => Ok(Filter::Slug),
-            "urlize" => Ok(Filter::Urlize),
-            "lower" => Ok(Filter::Lower),
-            "last_segment" => Ok(Filter::LastSegment),
-            "no_ext" => Ok(Filter::NoExt),
-            _ if f.starts_with("strip_prefix:") => {
-                Ok(Filter::StripPrefix(f["strip_prefix:".len()..].to_string()))
-            }
-            _ => match f.strip_prefix("segment:").and_then(|n| n.parse().ok()) {
-                Some(n) if n > 0 => Ok(Filter::Segment(n)),
-                _ => Err(TemplateError(format!(
-                    "unknown filter `{f}` in template `{template}` (known: slug, urlize, lower, last_segment, segment:N, no_ext, strip_prefix:TEXT)"
-                ))),
-            },
-        })
+        .map(|f| parse_filter(f, template, style))
         .collect::<Result<_, _>>()?;
     Ok(Part::Var { source, filters })
+}
+
+fn parse_filter(text: &str, template: &str, style: SlugStyle) -> Result<Filter, TemplateError> {
+    let unknown = || {
+        TemplateError(format!(
+            "unknown filter `{text}` in template `{template}` (known: {FILTERS})"
+        ))
+    };
+    let args = split_outside_quotes(text, ':').ok_or_else(unknown)?;
+    let args: Vec<String> = args.iter().map(|a| unquote(a)).collect();
+    let arity = |n: usize, usage: &str| {
+        if args.len() == n + 1 {
+            Ok(())
+        } else {
+            Err(TemplateError(format!(
+                "the filter `{}` takes {usage} in template `{template}` (quote an argument that holds `:`, as in `replace:'::':_doublecolon_`)",
+                args[0]
+            )))
+        }
+    };
+    Ok(match args[0].as_str() {
+        "slug" if style == SlugStyle::Urlize => Filter::Urlize,
+        "slug" => Filter::Slug,
+        "urlize" => Filter::Urlize,
+        "github_slug" => Filter::GithubSlug,
+        "lower" => Filter::Lower,
+        "upper" => Filter::Upper,
+        "last_segment" => Filter::LastSegment,
+        "no_ext" => Filter::NoExt,
+        "replace" => {
+            arity(2, "two arguments, `replace:FROM:TO`")?;
+            if args[1].is_empty() {
+                return Err(TemplateError(format!(
+                    "`replace` needs text to replace in template `{template}`"
+                )));
+            }
+            Filter::Replace(args[1].clone(), args[2].clone())
+        }
+        // The prefix is the rest of the text, colons included.
+        _ if text.starts_with("strip_prefix:") => {
+            Filter::StripPrefix(unquote(&text["strip_prefix:".len()..]))
+        }
+        "segment" => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) if n > 0 && args.len() == 2 => Filter::Segment(n),
+            _ => return Err(unknown()),
+        },
+        _ => return Err(unknown()),
+    })
+}
+
+/// Splits `text` at each `sep` outside single or double quotes; `None`
+/// when a quote is not closed.
+fn split_outside_quotes(text: &str, sep: char) -> Option<Vec<&str>> {
+    let mut parts = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == sep => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            None => {}
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    parts.push(&text[start..]);
+    Some(parts)
+}
+
+/// A filter argument without its quotes, if it is quoted.
+fn unquote(arg: &str) -> String {
+    let quoted = |q: char| arg.len() >= 2 && arg.starts_with(q) && arg.ends_with(q);
+    if quoted('\'') || quoted('"') {
+        arg[1..arg.len() - 1].to_string()
+    } else {
+        arg.to_string()
+    }
 }
 
 fn source_value(source: &Source, scope: &Scope) -> Option<String> {
@@ -217,7 +310,10 @@ fn apply(filter: &Filter, value: &str) -> String {
     match filter {
         Filter::Slug => slug::quicktakes(value),
         Filter::Urlize => slug::urlize(value),
+        Filter::GithubSlug => slug::github(value),
         Filter::Lower => value.to_lowercase(),
+        Filter::Upper => value.to_uppercase(),
+        Filter::Replace(from, to) => value.replace(from.as_str(), to),
         Filter::LastSegment => value
             .rsplit('/')
             .find(|s| !s.is_empty())
@@ -293,6 +389,31 @@ mod tests {
         let urlize = Template::parse_with("{title|slug}", SlugStyle::Urlize).unwrap();
         assert_eq!(quicktakes.render(&scope).as_deref(), Some("ncode--co"));
         assert_eq!(urlize.render(&scope).as_deref(), Some("ünïcode--co."));
+    }
+
+    #[test]
+    fn replaces_in_order_with_quoted_arguments() {
+        let text = "slug: Web/API/Element/:hover::before*?\n";
+        let root = parse(text, Span::new(0, text.len())).root.unwrap();
+        let scope = Scope {
+            root: &root,
+            path: Path::new("a.md"),
+        };
+        let template = Template::parse(
+            "{slug|lower|replace:'::':_doublecolon_|replace:':':_colon_|replace:*:_star_|replace:?:_question_}",
+        )
+        .unwrap();
+        assert_eq!(
+            template.render(&scope).as_deref(),
+            Some("web/api/element/_colon_hover_doublecolon_before_star__question_")
+        );
+        let upper = Template::parse("{slug|upper|replace:\"|\":-}").unwrap();
+        assert_eq!(
+            upper.render(&scope).as_deref(),
+            Some("WEB/API/ELEMENT/:HOVER::BEFORE*?")
+        );
+        assert!(Template::parse("{slug|replace:a}").is_err());
+        assert!(Template::parse("{slug|replace:'a:b}").is_err());
     }
 
     #[test]

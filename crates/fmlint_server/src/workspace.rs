@@ -29,7 +29,7 @@ use fmlint_engine::walk::{walk, FileFilter};
 use fmlint_linter::corpus::run_rule;
 use fmlint_linter::diagnostic::{Diagnostic, Span};
 use fmlint_linter::hash::hash_str;
-use fmlint_linter::index::{Index, IndexedFile, Summary};
+use fmlint_linter::index::{Index, IndexedFile, RefKind, Summary, PAGES};
 use fmlint_linter::lint::{drop_unsupported_fixes, internal_error, lint_text, sort_diagnostics};
 use fmlint_linter::rule::Stage;
 use fmlint_linter::settings::{RuleSet, Settings};
@@ -393,9 +393,15 @@ impl Workspace {
             for mirror in &entry.mirrors {
                 add_value(entry.target, &mirror.target_field, mirror.hash);
             }
+            // A reference by URL names the page holding that value.
+            if let (RefKind::Url(field), Some(url)) = (entry.by(), &entry.id) {
+                add_value(entry.target, field, hash_str(&url.value));
+            }
         }
-        if let Some(id) = &summary.id {
-            let key = (own, id.value.clone());
+        let own_ids = summary.id.iter().map(|id| (own, id.value.clone()));
+        // A page path is an id of every page (references by path).
+        let page = summary.page().map(|page| (PAGES, page.to_string()));
+        for key in own_ids.chain(page) {
             add(self.by_id.get(&key), usize::MAX);
             add(self.referrers.get(&key), usize::MAX);
         }
@@ -405,6 +411,11 @@ impl Workspace {
                     self.by_id.get(&(entry.target, id.value.clone())),
                     usize::MAX,
                 );
+                // A dangling path names the pages of that name (moved).
+                if *entry.by() == RefKind::Path {
+                    let name = id.value.rsplit('/').next().unwrap_or("");
+                    add(self.by_id.get(&(PAGE_NAMES, name.to_string())), 3);
+                }
             }
         }
         set.into_iter().collect()
@@ -452,6 +463,10 @@ impl Workspace {
 }
 
 /// A lookup-table key of a summary.
+/// Page paths by their last segment (`content/a/setup` under `setup`):
+/// the pages a dangling path's "did you mean" may name.
+const PAGE_NAMES: usize = PAGES - 1;
+
 enum Key<'s> {
     Id(usize, &'s str),
     Value(usize, &'s Arc<str>, u64),
@@ -461,6 +476,10 @@ enum Key<'s> {
 fn keys(summary: &Summary) -> impl Iterator<Item = Key<'_>> {
     let own = summary.collection;
     let id = summary.id.iter().map(move |id| Key::Id(own, &id.value));
+    let page = summary.page().into_iter().flat_map(|page| {
+        let name = page.rsplit('/').next().unwrap_or("");
+        [Key::Id(PAGES, page), Key::Id(PAGE_NAMES, name)]
+    });
     let values = summary
         .fields
         .iter()
@@ -470,7 +489,7 @@ fn keys(summary: &Summary) -> impl Iterator<Item = Key<'_>> {
         .iter()
         .filter_map(|entry| Some((entry.target, entry.id.as_ref()?)))
         .map(|(target, id)| Key::Referenced(target, &id.value));
-    id.chain(values).chain(referenced)
+    id.chain(page).chain(values).chain(referenced)
 }
 
 #[cfg(test)]
@@ -531,6 +550,42 @@ mod tests {
             cross_file > 0,
             "the fixtures should exercise cross-file rules"
         );
+    }
+
+    /// The same on the corpora of other shapes: references by path (a
+    /// page's `children`) and list uniqueness reach the right neighbours.
+    #[test]
+    fn neighbourhood_findings_equal_whole_corpus_findings_on_other_shapes() {
+        for name in ["github-docs", "mdn", "starlight"] {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../fixtures")
+                .join(name)
+                .canonicalize()
+                .unwrap();
+            let settings = Arc::new(fmlint_engine::config::settings_for_root(&root).unwrap());
+            let scan = scan(&root, &settings, 2).unwrap();
+            let mut workspace = Workspace::new(root.clone(), settings).unwrap();
+            workspace.load(scan);
+            let mut paths: Vec<Arc<Path>> = workspace.files.keys().cloned().collect();
+            paths.sort();
+            let mut cross_file = 0;
+            for path in &paths {
+                open_from_disk(&mut workspace, path);
+                let fast = workspace.diagnostics(path).unwrap();
+                let full = workspace.diagnostics_full(path).unwrap();
+                assert_eq!(fast, full, "{name}: {}", path.display());
+                cross_file += fast
+                    .iter()
+                    .filter(|d| d.rule == "dangling-reference" || d.rule.starts_with("duplicate-"))
+                    .count();
+                workspace.close(path);
+            }
+            // MDN's defects are all per-file.
+            assert!(
+                name == "mdn" || cross_file > 0,
+                "{name}: no cross-file finding"
+            );
+        }
     }
 
     /// The workspace reports what `fmlint check` reports for each file.

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use fmlint_linter::diagnostic::Diagnostic;
-use fmlint_linter::index::{Located, RefEntry, Summary};
+use fmlint_linter::index::{Extra, Located, RefEntry, Summary};
 use fmlint_linter::suppress::Suppressions;
 use serde::{Deserialize, Serialize};
 
@@ -23,7 +23,7 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 pub(super) const MAGIC: &[u8; 8] = b"FMLCACHE";
 /// Bump when the chunk layout or anything serialized in it changes.
-pub(super) const FORMAT: u32 = 1;
+pub(super) const FORMAT: u32 = 2;
 pub(super) const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8;
 
 /// The per-file rules' findings of one file, before suppressions.
@@ -105,6 +105,11 @@ pub(super) struct SummaryIn<'a> {
     #[serde(borrow)]
     pub(super) fields: Vec<(&'a str, Located<String>)>,
     #[serde(borrow)]
+    pub(super) listed: Vec<&'a str>,
+    #[serde(borrow)]
+    pub(super) uncomparable: Vec<&'a str>,
+    pub(super) page: Option<String>,
+    #[serde(borrow)]
     pub(super) ref_ids: Vec<(usize, &'a str)>,
     #[serde(borrow)]
     pub(super) refs: &'a [u8],
@@ -129,6 +134,9 @@ pub(super) struct SummaryOut<'a> {
     pub(super) overrides: &'a [usize],
     pub(super) id: Option<&'a Located<String>>,
     pub(super) fields: Vec<(&'a str, &'a Located<String>)>,
+    pub(super) listed: Vec<&'a str>,
+    pub(super) uncomparable: Vec<&'a str>,
+    pub(super) page: Option<&'a str>,
     pub(super) ref_ids: Vec<(usize, &'a str)>,
     pub(super) refs: RawBytes<'a>,
 }
@@ -141,6 +149,9 @@ impl<'a> SummaryOut<'a> {
             overrides: &summary.overrides,
             id: summary.id.as_ref(),
             fields: summary.fields.iter().map(|(f, v)| (&**f, v)).collect(),
+            listed: summary.listed().iter().map(|f| &**f).collect(),
+            uncomparable: summary.uncomparable().iter().map(|f| &**f).collect(),
+            page: summary.page(),
             ref_ids: ref_ids.iter().map(|(c, id)| (*c, id.as_str())).collect(),
             refs: RawBytes(refs),
         }
@@ -226,11 +237,24 @@ pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
                         })
                         .collect();
                     let start = s.refs.as_ptr() as usize - base;
+                    let mut shared = |list: Vec<_>| -> Vec<Arc<str>> {
+                        list.into_iter()
+                            .map(|name| names.entry(name).or_insert_with(|| name.into()).clone())
+                            .collect()
+                    };
+                    let listed = shared(s.listed);
+                    let uncomparable = shared(s.uncomparable);
                     let summary = Summary {
                         collection: s.collection,
                         overrides: s.overrides,
                         id: s.id,
                         fields,
+                        extra: Extra {
+                            listed,
+                            uncomparable,
+                            page: s.page,
+                        }
+                        .boxed(),
                         ..Summary::default()
                     };
                     let ref_ids = s

@@ -2,7 +2,7 @@
 //! references name, and what other files mirror of it.
 
 use fmlint_linter::diagnostic::Span;
-use fmlint_linter::index::Summary;
+use fmlint_linter::index::{Summary, PAGES};
 
 /// An id of a collection: `(collection, id)`.
 pub type Id = (usize, String);
@@ -35,12 +35,16 @@ pub fn referenced_id(summary: &Summary, span: Span) -> Option<Id> {
     })
 }
 
-/// A file's own id, if it has one.
-pub(super) fn own_id(summary: Option<&Summary>) -> Vec<Id> {
-    summary
-        .and_then(|s| Some((s.collection, s.id.as_ref()?.value.clone())))
-        .into_iter()
-        .collect()
+/// A file's own id, if it has one, and its page path when references name
+/// pages by path (keyed under [`PAGES`]): a rename or delete breaks the
+/// files that name the old path.
+pub(crate) fn own_id(summary: Option<&Summary>) -> Vec<Id> {
+    let Some(s) = summary else {
+        return Vec::new();
+    };
+    let id = s.id.as_ref().map(|id| (s.collection, id.value.clone()));
+    let page = s.page().map(|page| (PAGES, page.to_string()));
+    id.into_iter().chain(page).collect()
 }
 
 /// What other files mirror of a file: its id and indexed values.

@@ -61,7 +61,8 @@ mod store;
 mod stored;
 
 use chunk::{read_chunk, split, Chunk};
-use ids::{identity, own_id, ref_ids};
+pub(crate) use ids::own_id;
+use ids::{identity, ref_ids};
 pub use ids::{referenced_id, Id};
 use keep::hit;
 pub(crate) use keep::{Cached, Keep};

@@ -11,7 +11,7 @@ use fmlint_linter::index::Summary;
 
 use super::pass::Passed;
 use super::target::Target;
-use crate::cache::{referenced_id, Cache, Id};
+use crate::cache::{own_id, referenced_id, Cache, Id};
 
 /// The ids the reported files may break (empty without
 /// `--report-affected`).
@@ -26,12 +26,7 @@ pub(super) fn changed_ids(target: &Target, passed: &[Passed], cache: Option<&Cac
         match &file.keep {
             Some(keep) => changed.extend(keep.touched().cloned()),
             // No history: what the file holds now may break referrers.
-            None => changed.extend(
-                file.linted
-                    .summary
-                    .as_ref()
-                    .and_then(|s| Some((s.collection, s.id.as_ref()?.value.clone()))),
-            ),
+            None => changed.extend(own_id(file.linted.summary.as_ref())),
         }
     }
     if let Some(cache) = cache {

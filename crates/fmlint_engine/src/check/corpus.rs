@@ -33,6 +33,7 @@ pub(super) fn run(
     }
     let indexed = std::mem::take(&mut gathered.indexed);
     let index = pool.install(|| Index::new(indexed));
+    warn_uncomparable(&index, settings, result);
     // A rule that panics loses its findings and fails the run (exit 2);
     // the other rules' findings stand.
     let per_rule: Vec<Result<Vec<(usize, Diagnostic)>, String>> = pool.install(|| {
@@ -50,6 +51,26 @@ pub(super) fn run(
     }
     attach(found, &index, gathered, changed, result);
     Some(index)
+}
+
+/// A `unique` field whose values are maps or lists of maps is not
+/// checked; the run says so rather than passing in silence.
+fn warn_uncomparable(index: &Index, settings: &Settings, result: &mut CheckResult) {
+    for (collection, field, count, first) in index.uncomparable() {
+        let name = settings
+            .collections
+            .get(collection)
+            .map_or("", |c| c.name.as_str());
+        let files = if count == 1 {
+            "1 file holds".to_string()
+        } else {
+            format!("{count} files hold")
+        };
+        result.warnings.push(format!(
+            "collection `{name}` lists `{field}` as `unique`, but {files} a map or a list of maps there (first: {}): only strings, numbers and lists of them are compared",
+            first.display()
+        ));
+    }
 }
 
 /// Adds each finding to its file's report; a finding in a file that is

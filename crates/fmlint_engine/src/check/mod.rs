@@ -32,11 +32,13 @@ mod discover;
 mod finish;
 mod gather;
 mod links;
+mod listing;
 mod pass;
 mod result;
 mod target;
 mod targets;
 
+pub use listing::{list, Listed};
 pub use result::{BaselineOutcome, CheckResult, FileReport};
 pub use target::{Options, Overlay, Progress, Target};
 

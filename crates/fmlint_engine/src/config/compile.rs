@@ -6,10 +6,13 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 
-use fmlint_linter::collection::{Check, Collection, DateField, RefShape, References, Unique};
+use fmlint_linter::collection::{
+    Check, Collection, Condition, DateField, Matching, PathBase, RefBy, RefShape, References,
+    Scalar, Unique,
+};
 use fmlint_linter::dates::{check_date, DateFormat};
 use fmlint_linter::diagnostic::Applicability;
 use fmlint_linter::rules::RULES;
@@ -120,7 +123,11 @@ impl Compiler<'_> {
     fn globs(&mut self, globs: &[Spanned<String>]) -> GlobSet {
         let mut builder = GlobSetBuilder::new();
         for glob in globs {
-            match Glob::new(glob.get_ref()) {
+            // `*` and `?` stop at `/`, as in .gitignore; `**` crosses.
+            let built = GlobBuilder::new(glob.get_ref())
+                .literal_separator(true)
+                .build();
+            match built {
                 Ok(g) => {
                     builder.add(g);
                 }
@@ -167,10 +174,11 @@ impl Compiler<'_> {
                 );
             }
         }
-        let mut collections: Vec<Collection> = configs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| self.collection(i, c, &names))
+        let mut collections: Vec<Collection> = (0..configs.len())
+            .map(|i| {
+                let chain = self.chain(i, configs, &names);
+                self.collection(i, &Layers(chain), &names)
+            })
             .collect();
         // What the index keeps of each collection: its unique fields and
         // the fields references to it mirror.
@@ -183,24 +191,85 @@ impl Compiler<'_> {
                     .map(|(_, target)| (r.target, target.clone()))
             })
             .collect();
+        // URLs references name pages by.
+        let urls: Vec<(usize, Arc<str>)> = collections
+            .iter()
+            .flat_map(|c| &c.references)
+            .filter_map(|r| match &r.by {
+                RefBy::Url(field) => Some((r.target, field.clone())),
+                RefBy::Id | RefBy::Path(_) => None,
+            })
+            .collect();
+        let paged = collections
+            .iter()
+            .flat_map(|c| &c.references)
+            .any(|r| matches!(r.by, RefBy::Path(_)));
         for c in &mut collections {
             let mut fields: Vec<Arc<str>> =
                 c.unique.iter().map(|u| u.field.as_str().into()).collect();
-            for (target, field) in &mirrored {
+            for (target, field) in mirrored.iter().chain(&urls) {
                 if *target == c.index && !fields.contains(field) {
                     fields.push(field.clone());
                 }
             }
             c.indexed_fields = fields;
+            c.paged = paged;
         }
         collections
     }
 
-    fn collection(&mut self, index: usize, c: &CollectionConfig, names: &[&str]) -> Collection {
+    /// The collection and those it extends, nearest first; a cycle or an
+    /// unknown name is reported and ends the chain.
+    fn chain<'c>(
+        &mut self,
+        index: usize,
+        configs: &'c [CollectionConfig],
+        names: &[&str],
+    ) -> Vec<&'c CollectionConfig> {
+        let mut chain = vec![&configs[index]];
+        let mut seen = vec![index];
+        while let Some(parent) = &chain[chain.len() - 1].extends {
+            match names.iter().position(|n| *n == parent.get_ref()) {
+                Some(at) if seen.contains(&at) => {
+                    if chain.len() == 1 || at == index {
+                        self.errors.push(
+                            parent.span(),
+                            format!(
+                                "`{}` extends itself, through `extends`",
+                                configs[index].name.get_ref()
+                            ),
+                            Some("remove one `extends` of the cycle".into()),
+                        );
+                    }
+                    break;
+                }
+                Some(at) => {
+                    seen.push(at);
+                    chain.push(&configs[at]);
+                }
+                None => {
+                    if chain.len() == 1 {
+                        self.errors.push(
+                            parent.span(),
+                            format!("no collection is named `{}`", parent.get_ref()),
+                            Some(format!("the collections are {}", quoted(names))),
+                        );
+                    }
+                    break;
+                }
+            }
+        }
+        chain
+    }
+
+    fn collection(&mut self, index: usize, layers: &Layers, names: &[&str]) -> Collection {
+        let c = layers.0[0];
         let include = c.include.as_ref().map(|globs| self.globs(globs));
         let exclude = self.globs(&c.exclude);
-        let schema = c.schema.as_ref().and_then(|s| self.schema(s));
-        let id_field = match &c.id {
+        let schema = layers
+            .find(|c| c.schema.as_ref())
+            .and_then(|s| self.schema(s));
+        let id_field = match layers.find(|c| c.id.as_ref()) {
             Some(id) if id.get_ref().trim().is_empty() => {
                 self.errors.at(id, "the id field must not be empty".into());
                 String::new()
@@ -217,12 +286,21 @@ impl Compiler<'_> {
             id_field,
             unique: Vec::new(),
             dates: Vec::new(),
-            display_formats: c.display_formats.clone(),
+            display_formats: layers
+                .find(|c| (!c.display_formats.is_empty()).then_some(&c.display_formats))
+                .cloned()
+                .unwrap_or_default(),
             checks: Vec::new(),
+            key_order: Vec::new(),
             references: Vec::new(),
             indexed_fields: Vec::new(),
+            paged: false,
         };
-        for field in &c.unique {
+        for field in layers
+            .find(|c| (!c.unique.is_empty()).then_some(&c.unique))
+            .into_iter()
+            .flatten()
+        {
             if field.get_ref().is_empty() {
                 self.errors.at(field, "a unique field must be named".into());
                 continue;
@@ -232,7 +310,21 @@ impl Compiler<'_> {
                 rule: collection.unique_rule(field.get_ref()),
             });
         }
-        for (field, format) in c.dates.iter() {
+        for key in layers
+            .find(|c| (!c.key_order.is_empty()).then_some(&c.key_order))
+            .into_iter()
+            .flatten()
+        {
+            if collection.key_order.contains(key.get_ref()) {
+                self.errors.at(
+                    key,
+                    format!("`{}` is listed twice in key-order", key.get_ref()),
+                );
+                continue;
+            }
+            collection.key_order.push(key.get_ref().clone());
+        }
+        for (field, format) in layers.merged(|c| &c.dates, |(f, _)| f.clone()) {
             let parsed = DateFormat::parse(format.get_ref());
             if check_date(&parsed.example(), &parsed).is_err() {
                 self.errors.push(
@@ -253,10 +345,14 @@ impl Compiler<'_> {
                 format: parsed,
             });
         }
-        for (field, spec) in c.templates.iter() {
+        for (field, spec) in layers.merged(|c| &c.templates, |(f, _)| f.get_ref().clone()) {
             self.template_checks(field, spec, &mut collection.checks);
         }
-        if let Some(path) = &c.path {
+        if let Some(path) = layers.find(|c| c.path.as_ref()) {
+            let condition = Condition {
+                when: self.conditions(&path.when),
+                unless: self.conditions(&path.unless),
+            };
             let parts = [
                 (&path.parent, "{path.parent}", "the file's folder"),
                 (&path.dir, "{path.dir}", "the file's folder path"),
@@ -286,10 +382,17 @@ impl Compiler<'_> {
                     expected,
                     actual_name: Some(actual_name.into()),
                     fix: None,
+                    matching: Matching::Equal,
+                    pattern: None,
+                    condition: condition.clone(),
                 });
             }
         }
-        for r in &c.references {
+        for r in layers
+            .find(|c| (!c.references.is_empty()).then_some(&c.references))
+            .into_iter()
+            .flatten()
+        {
             if let Some(reference) = self.reference(r, index, names) {
                 collection.references.push(reference);
             }
@@ -363,6 +466,8 @@ impl Compiler<'_> {
         } else {
             "field-mismatch"
         };
+        let mut matching = Matching::Equal;
+        let mut condition = Condition::default();
         let (sources, span, rule, fix, style) = match spec.get_ref() {
             TemplateSpec::Short(source) => (
                 std::slice::from_ref(source),
@@ -395,6 +500,15 @@ impl Compiler<'_> {
                     Some(SlugName::Urlize) => SlugStyle::Urlize,
                     Some(SlugName::Quicktakes) | None => SlugStyle::Quicktakes,
                 };
+                matching = match table.matching {
+                    Some(MatchName::Equal) | None => Matching::Equal,
+                    Some(MatchName::Prefix) => Matching::Prefix,
+                    Some(MatchName::Regex) => Matching::Regex,
+                };
+                condition = Condition {
+                    when: self.conditions(&table.when),
+                    unless: self.conditions(&table.unless),
+                };
                 (
                     table.template.get_ref().as_slice(),
                     table.template.span(),
@@ -417,6 +531,22 @@ impl Compiler<'_> {
             let Some(expected) = self.template_at(source, span.clone(), style) else {
                 continue;
             };
+            let mut pattern = None;
+            if let Matching::Regex = matching {
+                // Without placeholders the pattern is the same for every
+                // file: compiled once.
+                if expected.skeleton("") == expected.skeleton("x") {
+                    pattern = regex::Regex::new(&format!("^(?:{})$", expected.skeleton(""))).ok();
+                }
+                if let Err(error) = regex::Regex::new(&expected.skeleton("x")) {
+                    self.errors.push(
+                        span.clone(),
+                        format!("`{source}` is not a regular expression: {}", first_line(&error.to_string())),
+                        Some("write the pattern in Rust regex syntax; placeholders such as `{title}` are inserted as literal text".into()),
+                    );
+                    continue;
+                }
+            }
             checks.push(Check {
                 rule,
                 field: field.get_ref().clone(),
@@ -424,8 +554,34 @@ impl Compiler<'_> {
                 expected,
                 actual_name: None,
                 fix,
+                matching: matching.clone(),
+                pattern,
+                condition: condition.clone(),
             });
         }
+    }
+
+    /// A `when`/`unless` table as (field, value) pairs.
+    fn conditions(
+        &mut self,
+        table: &OrderedMap<Spanned<String>, ConditionValue>,
+    ) -> Vec<(String, Scalar)> {
+        let mut out = Vec::new();
+        for (field, value) in table.iter() {
+            if field.get_ref().trim().is_empty() {
+                self.errors
+                    .at(field, "a condition needs a field name".into());
+                continue;
+            }
+            let value = match value {
+                ConditionValue::Bool(b) => Scalar::Bool(*b),
+                ConditionValue::Int(i) => Scalar::Int(*i),
+                ConditionValue::Float(f) => Scalar::Float(*f),
+                ConditionValue::Str(s) => Scalar::Str(s.clone()),
+            };
+            out.push((field.get_ref().clone(), value));
+        }
+        out
     }
 
     fn reference(&mut self, r: &ReferenceConfig, own: usize, names: &[&str]) -> Option<References> {
@@ -463,7 +619,70 @@ impl Compiler<'_> {
                 }
             }
         };
+        let by = match r.by {
+            None | Some(RefByName::Id) => RefBy::Id,
+            Some(RefByName::Path) => RefBy::Path(match r.relative_to {
+                None | Some(RelativeTo::File) => PathBase::File,
+                Some(RelativeTo::Root) => PathBase::Root(
+                    r.base
+                        .as_ref()
+                        .map(|b| b.get_ref().clone())
+                        .unwrap_or_default(),
+                ),
+            }),
+            Some(RefByName::Url) => RefBy::Url(
+                r.url_field
+                    .as_ref()
+                    .map_or("url", |f| f.get_ref().as_str())
+                    .into(),
+            ),
+        };
+        let path_only = [
+            (r.relative_to.is_some(), "relative-to"),
+            (r.base.is_some(), "base"),
+        ];
+        for (set, key) in path_only {
+            if set && !matches!(by, RefBy::Path(_)) {
+                self.errors.push(
+                    r.field.span(),
+                    format!("`{key}` applies to references by path"),
+                    Some(format!("add `by = \"path\"`, or remove `{key}`")),
+                );
+            }
+        }
+        if r.base.is_some() && matches!(by, RefBy::Path(PathBase::File)) {
+            self.errors.push(
+                r.field.span(),
+                "`base` applies to paths relative to the root".into(),
+                Some("add `relative-to = \"root\"`, or remove `base`".into()),
+            );
+        }
+        if r.url_field.is_some() && !matches!(by, RefBy::Url(_)) {
+            self.errors.push(
+                r.field.span(),
+                "`url-field` applies to references by URL".into(),
+                Some("add `by = \"url\"`, or remove `url-field`".into()),
+            );
+        }
+        if !matches!(by, RefBy::Id) && !r.mirror.is_empty() {
+            self.errors.push(
+                r.field.span(),
+                "references by path or URL cannot mirror fields".into(),
+                Some("remove `mirror`".into()),
+            );
+        }
         let target = match &r.collection {
+            // A path may name a page of any collection.
+            _ if matches!(by, RefBy::Path(_)) => {
+                if let Some(name) = &r.collection {
+                    self.errors.push(
+                        name.span(),
+                        "a reference by path names a file, whatever its collection".into(),
+                        Some("remove `collection`".into()),
+                    );
+                }
+                fmlint_linter::index::PAGES
+            }
             None => own,
             Some(name) => match names.iter().position(|n| *n == name.get_ref()) {
                 Some(target) => target,
@@ -480,6 +699,7 @@ impl Compiler<'_> {
         Some(References {
             shape,
             target,
+            by,
             mirror: r
                 .mirror
                 .iter()
@@ -487,6 +707,51 @@ impl Compiler<'_> {
                 .collect(),
         })
     }
+}
+
+/// A collection and those it extends (`extends`), nearest first: a key
+/// the collection sets wins; tables (`dates`, `templates`) merge by key.
+struct Layers<'c>(Vec<&'c CollectionConfig>);
+
+impl<'c> Layers<'c> {
+    /// The nearest layer's value of a key.
+    fn find<T: ?Sized>(
+        &self,
+        key: impl Fn(&'c CollectionConfig) -> Option<&'c T>,
+    ) -> Option<&'c T> {
+        self.0.iter().find_map(|c| key(c))
+    }
+
+    /// A table's entries from every layer, the nearest layer's entry for
+    /// each key, in layer order.
+    fn merged<K, V>(
+        &self,
+        table: impl Fn(&'c CollectionConfig) -> &'c OrderedMap<K, V>,
+        name: impl Fn(&(K, V)) -> String,
+    ) -> Vec<&'c (K, V)> {
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = Vec::new();
+        for layer in &self.0 {
+            for entry in table(layer).iter() {
+                let key = name(entry);
+                if !seen.contains(&key) {
+                    seen.push(key);
+                    out.push(entry);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The last line of a regex error (the line that says what is wrong).
+fn first_line(error: &str) -> String {
+    error
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty())
+        .unwrap_or(error)
+        .to_string()
 }
 
 fn quoted(names: &[&str]) -> String {

@@ -9,10 +9,13 @@ use toml::Spanned;
 
 use super::preset;
 
+/// One mistake: its byte range in the file, message and help.
+pub(super) type ErrorEntry = (Range<usize>, String, Option<String>);
+
 /// Mistakes in a config, each with its byte range in the file.
 #[derive(Default)]
 pub(super) struct Errors {
-    pub(super) list: Vec<(Range<usize>, String, Option<String>)>,
+    pub(super) list: Vec<ErrorEntry>,
 }
 
 impl Errors {

@@ -23,10 +23,11 @@ mod model;
 mod preset;
 #[cfg(test)]
 mod tests;
+mod validate;
 
 use compile::Compiler;
 pub use errors::ConfigError;
-use errors::Errors;
+use errors::{ErrorEntry, Errors};
 pub use model::*;
 pub use preset::{QUICKTAKES_SOURCE, QUICKTAKES_TOML};
 
@@ -42,6 +43,9 @@ pub struct Loaded {
     pub path: Option<PathBuf>,
     pub text: String,
     pub config: Config,
+    /// Mistakes in the config's shape whose lines were left out of
+    /// `config`: reported with the others when it is compiled.
+    shape_errors: Vec<ErrorEntry>,
 }
 
 /// Where the config comes from, as the command line says.
@@ -75,6 +79,7 @@ impl Loaded {
             path: None,
             text: preset::QUICKTAKES_TOML.to_string(),
             config: Config::builtin(),
+            shape_errors: Vec::new(),
         }
     }
 
@@ -82,7 +87,16 @@ impl Loaded {
     pub fn read(path: &Path) -> Result<Loaded> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the config {}", path.display()))?;
-        let config = Config::parse(&text).map_err(|error| {
+        // Every shape mistake at once, in fmlint's words; serde's first
+        // error only if the walk missed one.
+        let mut errors = Errors::default();
+        let pruned = validate::validate(&text, &mut errors);
+        let shape_errors = errors.list;
+        let Some(pruned) = pruned else {
+            let errors = Errors { list: shape_errors };
+            return Err(errors.into_error(Some(path), &text).into());
+        };
+        let config = Config::parse(&pruned).map_err(|error| {
             let mut errors = Errors::default();
             errors.push(
                 error.span().unwrap_or(0..0),
@@ -95,6 +109,7 @@ impl Loaded {
             path: Some(path.to_path_buf()),
             text,
             config,
+            shape_errors,
         })
     }
 
@@ -134,7 +149,9 @@ impl Loaded {
             .and_then(Path::parent)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let mut errors = Errors::default();
+        let mut errors = Errors {
+            list: self.shape_errors.clone(),
+        };
         let mut compiler = Compiler {
             errors: &mut errors,
             base_dir: &base_dir,

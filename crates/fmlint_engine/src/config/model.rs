@@ -90,8 +90,14 @@ pub struct CollectionConfig {
     /// Names the collection in messages and in references' `collection`.
     #[schemars(with = "String")]
     pub name: Spanned<String>,
+    /// Another collection whose conventions this one shares: every key but
+    /// `name`, `include` and `exclude` that this collection does not set is
+    /// taken from it (`dates` and `templates` merge key by key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub extends: Option<Spanned<String>>,
     /// Globs (relative to the corpus root) of the files that belong. Default:
-    /// every file.
+    /// every file; `*` does not cross `/`, `**` does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<Vec<String>>")]
     pub include: Option<Vec<Spanned<String>>>,
@@ -130,7 +136,12 @@ pub struct CollectionConfig {
     /// The file's path must agree with the front matter (`path-mismatch`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<PathChecks>,
-    /// Fields that name other documents by id.
+    /// The order of the top-level keys (`key-order`); keys not listed go
+    /// after them, in any order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub key_order: Vec<Spanned<String>>,
+    /// Fields that name other documents by id, path or URL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<ReferenceConfig>,
 }
@@ -169,6 +180,42 @@ pub struct TemplateTable {
     /// default) or Hugo's `urlize`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<SlugName>,
+    /// How the value is compared with the template: `equal` (the default),
+    /// `prefix` (the value starts with it) or `regex` (the template is a
+    /// regular expression the whole value must match; placeholders are
+    /// inserted as literal text). Only `equal` has a fix.
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    pub matching: Option<MatchName>,
+    /// The template applies only to files where every one of these fields
+    /// has the given value (`when = { draft = false }`).
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    #[schemars(with = "BTreeMap<String, ConditionValue>")]
+    pub when: OrderedMap<Spanned<String>, ConditionValue>,
+    /// The template does not apply to files where any of these fields has
+    /// the given value (`unless = { allowTitleToDifferFromFilename = true
+    /// }`).
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    #[schemars(with = "BTreeMap<String, ConditionValue>")]
+    pub unless: OrderedMap<Spanned<String>, ConditionValue>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchName {
+    Equal,
+    Prefix,
+    Regex,
+}
+
+/// A value a condition compares a field with: a boolean, a number or a
+/// string.
+#[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ConditionValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
 }
 
 /// One template or a list of them.
@@ -224,11 +271,21 @@ pub struct PathChecks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
     pub stem: Option<Spanned<String>>,
+    /// The path checks apply only where every one of these fields has the
+    /// given value.
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    #[schemars(with = "BTreeMap<String, ConditionValue>")]
+    pub when: OrderedMap<Spanned<String>, ConditionValue>,
+    /// The path checks do not apply where any of these fields has the
+    /// given value (`unless = { allowTitleToDifferFromFilename = true }`).
+    #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
+    #[schemars(with = "BTreeMap<String, ConditionValue>")]
+    pub unless: OrderedMap<Spanned<String>, ConditionValue>,
 }
 
 /// `[[collections.references]]`.
 #[derive(Debug, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ReferenceConfig {
     /// Where the ids are: `related_article*.id` (maps under numbered keys,
     /// the id inside each) or a field holding an id or a list of ids
@@ -244,6 +301,42 @@ pub struct ReferenceConfig {
     #[serde(default, skip_serializing_if = "OrderedMap::is_empty")]
     #[schemars(with = "BTreeMap<String, String>")]
     pub mirror: OrderedMap<String, String>,
+    /// What a value names a document by: its `id` (the default), its file
+    /// (`path`: `/getting-started`, tried as is and with `.md`, `.mdx`,
+    /// `/index.md`, `/_index.md`; absolute URLs are skipped) or its URL
+    /// (`url`: the value of the target's `url-field`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<RefByName>,
+    /// For `by = "path"`: what a path is relative to, `file` (the
+    /// referring file's folder, even with a leading `/`; the default) or
+    /// `root` (the corpus root, or `base` under it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_to: Option<RelativeTo>,
+    /// For `relative-to = "root"`: the folder under the corpus root paths
+    /// start from (`content`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub base: Option<Spanned<String>>,
+    /// For `by = "url"`: the target's field that holds its URL. Default:
+    /// `url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub url_field: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RefByName {
+    Id,
+    Path,
+    Url,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RelativeTo {
+    File,
+    Root,
 }
 
 fn rules_schema(generator: &mut SchemaGenerator) -> Schema {

@@ -14,6 +14,7 @@ fn errors_of(text: &str) -> Vec<(usize, usize, String)> {
             path: Some(PathBuf::from("fmlint.toml")),
             text: text.into(),
             config,
+            shape_errors: Vec::new(),
         },
         Err(e) => {
             let (line, col) = line_col(text, e.span().unwrap().start);

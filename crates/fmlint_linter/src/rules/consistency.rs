@@ -3,7 +3,7 @@
 //! here runs the checks filed under its name, so the rule code knows no
 //! field names.
 
-use crate::collection::Check;
+use crate::collection::{Check, Matching};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::rule::{declare_rule, FileContext, Rule, RuleMeta};
 use crate::template::Scope;
@@ -28,36 +28,63 @@ pub(super) fn run_checks(cx: &mut FileContext) {
         let Some(node) = cx.root.lookup(&check.field) else {
             continue;
         };
+        if !check.condition.holds(cx.root) {
+            continue;
+        }
         let actual = match &check.actual {
             Some(template) => template.render(&scope),
             None => node.as_str().map(str::to_string),
         };
-        let (Some(actual), Some(expected)) = (actual, check.expected.render(&scope)) else {
+        let (Some(actual), Some(expected)) = (actual, render(check, &scope)) else {
             continue;
         };
-        if actual == expected {
+        let fits = match &check.pattern {
+            Some(pattern) => pattern.is_match(&actual),
+            None => matches(&check.matching, &actual, &expected),
+        };
+        if fits {
             continue;
         }
         reported.push(&check.field);
-        let fix = fix_for(cx, check, node, &expected, &scope);
+        let fix = match check.matching {
+            Matching::Equal => fix_for(cx, check, node, &expected, &scope),
+            Matching::Prefix | Matching::Regex => None,
+        };
         let what = match &check.actual_name {
             Some(name) => format!("{name} `{actual}`"),
             None => format!("`{}`", check.field),
         };
+        let template = check.expected.as_str();
+        let (message, label, help) = match (&check.matching, &check.actual) {
+            (Matching::Equal, actual) => (
+                format!("{what} does not match `{template}`: expected `{expected}`"),
+                format!("expected `{expected}`"),
+                match actual {
+                    Some(_) => format!("{what} must equal `{template}`"),
+                    None => format!("set `{}` to `{expected}`", check.field),
+                },
+            ),
+            (Matching::Prefix, _) => (
+                format!("{what} does not start with `{template}`: expected `{expected}…`"),
+                format!("expected to start with `{expected}`"),
+                format!("make `{}` start with `{expected}`", check.field),
+            ),
+            (Matching::Regex, _) => (
+                match template == expected {
+                    true => format!("{what} does not match the pattern `{template}`"),
+                    false => format!(
+                        "{what} does not match the pattern `{template}` (here `{expected}`)"
+                    ),
+                },
+                format!("expected to match `{expected}`"),
+                format!("make `{}` match `{expected}`", check.field),
+            ),
+        };
         findings.push(
-            Diagnostic::new(
-                node.span,
-                format!(
-                    "{what} does not match `{}`: expected `{expected}`",
-                    check.expected.as_str()
-                ),
-            )
-            .with_field(check.field.clone())
-            .with_label(format!("expected `{expected}`"))
-            .with_help(match &check.actual {
-                Some(_) => format!("{what} must equal `{}`", check.expected.as_str()),
-                None => format!("set `{}` to `{expected}`", check.field),
-            }),
+            Diagnostic::new(node.span, message)
+                .with_field(check.field.clone())
+                .with_label(label)
+                .with_help(help),
         );
         if let (Some(fix), Some(last)) = (fix, findings.last_mut()) {
             last.fix = Some(fix);
@@ -65,6 +92,28 @@ pub(super) fn run_checks(cx: &mut FileContext) {
     }
     for finding in findings {
         cx.report(finding);
+    }
+}
+
+/// The template rendered for the check: for a regex, placeholders are
+/// inserted as literal text.
+fn render(check: &Check, scope: &Scope) -> Option<String> {
+    match check.matching {
+        Matching::Regex => check.expected.render_with(scope, regex::escape),
+        Matching::Equal | Matching::Prefix => check.expected.render(scope),
+    }
+}
+
+/// Whether `actual` satisfies the rendered template.
+fn matches(matching: &Matching, actual: &str, expected: &str) -> bool {
+    match matching {
+        Matching::Equal => actual == expected,
+        Matching::Prefix => actual.starts_with(expected),
+        // The config compiler checked that the template is a valid pattern
+        // with any values; one that still fails to build matches nothing.
+        Matching::Regex => {
+            regex::Regex::new(&format!("^(?:{expected})$")).is_ok_and(|re| re.is_match(actual))
+        }
     }
 }
 
@@ -87,7 +136,11 @@ fn fix_for(
         .checks
         .iter()
         .filter(|c| c.rule == check.rule && c.field == check.field)
-        .all(|c| c.expected.render(scope).is_none_or(|e| e == expected));
+        .filter(|c| c.condition.holds(cx.root))
+        .all(|c| match c.matching {
+            Matching::Equal => c.expected.render(scope).is_none_or(|e| e == expected),
+            Matching::Prefix | Matching::Regex => true,
+        });
     if !agreed {
         return None;
     }

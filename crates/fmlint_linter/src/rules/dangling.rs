@@ -1,6 +1,8 @@
 //! `dangling-reference`: a reference to an id that no document has.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::hash::hash_str;
+use crate::index::{Index, Located, RefEntry, RefKind};
 use crate::rule::{declare_rule, CorpusContext, Rule, RuleMeta};
 use fmlint_syntax::emit::double_quoted;
 
@@ -9,6 +11,12 @@ declare_rule! {
     /// Reports a reference entry whose id no article in the corpus has. When
     /// the entry's URL (or title) belongs to an existing article, the
     /// message names that article's id.
+    ///
+    /// References by path (`by = "path"`, GitHub Docs' `children`) dangle
+    /// when no page is at the path (tried as is and with `.md`, `.mdx`,
+    /// `/index.md`, `/_index.md`); when a page of the same name is
+    /// elsewhere (it moved), the message names it. References by URL
+    /// (`by = "url"`) dangle when no page has that URL.
     ///
     /// ## Why is this bad
     /// The "related articles" box links to a page that no longer exists, or
@@ -39,6 +47,30 @@ impl Rule for DanglingReference {
         for (file, indexed) in index.files.iter().enumerate() {
             for entry in &indexed.summary.refs {
                 let Some(id) = &entry.id else { continue };
+                match entry.by() {
+                    RefKind::Id => {}
+                    RefKind::Path => {
+                        if index.pages(&id.value).is_empty() {
+                            cx.report(file, dangling_path(index, entry, id));
+                        }
+                        continue;
+                    }
+                    RefKind::Url(field) => {
+                        let holders = index.with_value(entry.target, field, hash_str(&id.value));
+                        // Holders share a hash; one must hold the text.
+                        let found = holders.iter().any(|&h| {
+                            index.files[h]
+                                .summary
+                                .field(field)
+                                .is_some_and(|v| v.value == id.value)
+                        });
+                        if !found {
+                            let target = cx.collection(entry.target);
+                            cx.report(file, dangling_url(entry, id, field, &target.name));
+                        }
+                        continue;
+                    }
+                }
                 if !index.holders(entry.target, &id.value).is_empty() {
                     continue;
                 }
@@ -101,4 +133,66 @@ impl Rule for DanglingReference {
             }
         }
     }
+}
+
+/// A path reference that names no page; a page of the same name elsewhere
+/// (a moved file) is suggested.
+fn dangling_path(index: &Index, entry: &RefEntry, id: &Located<String>) -> Diagnostic {
+    let written = entry.written().unwrap_or(&id.value);
+    let name = id.value.rsplit('/').next().unwrap_or("");
+    let moved: Vec<String> = if name.is_empty() || name == ".." {
+        Vec::new()
+    } else {
+        index
+            .files
+            .iter()
+            .filter(|f| {
+                f.summary
+                    .page()
+                    .is_some_and(|p| p.rsplit('/').next() == Some(name))
+            })
+            .map(|f| f.path.display().to_string())
+            .take(3)
+            .collect()
+    };
+    let looked = if id.value == ".." {
+        "it climbs out of the corpus root".to_string()
+    } else {
+        format!(
+            "nothing is at `{}` (.md, .mdx, /index.md or /_index.md)",
+            id.value
+        )
+    };
+    let message = match moved.as_slice() {
+        [] => format!("`{}` names `{written}`, but {looked}", entry.key),
+        found => format!(
+            "`{}` names `{written}`, but {looked}; did you mean {}? a page of that name is there",
+            entry.key,
+            found.join(" or ")
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(id.location.span, message)
+        .with_field(entry.id_path.to_string())
+        .with_help(if moved.is_empty() {
+            "point it at an existing page, or remove it"
+        } else {
+            "point it at the page's new place, or remove it"
+        });
+    diagnostic.location = id.location;
+    diagnostic
+}
+
+/// A URL reference that no page of the target collection has.
+fn dangling_url(entry: &RefEntry, id: &Located<String>, field: &str, target: &str) -> Diagnostic {
+    let mut diagnostic = Diagnostic::new(
+        id.location.span,
+        format!(
+            "`{}` names `{}`, but no page of `{target}` has that {field}",
+            entry.key, id.value
+        ),
+    )
+    .with_field(entry.id_path.to_string())
+    .with_help(format!("use the {field} of an existing page, or remove it"));
+    diagnostic.location = id.location;
+    diagnostic
 }

@@ -107,6 +107,8 @@ struct Holder {
     file: usize,
     location: Location,
     value: String,
+    /// The value is an element of a list (`aliases`).
+    listed: bool,
 }
 
 /// Reports every unique-field group filed under `rule`.
@@ -130,28 +132,41 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
                             file: f,
                             location: id.location,
                             value: id.value.clone(),
+                            listed: false,
                         })
                     })
                     .collect();
                 groups.push((field.to_string(), located));
             }
         } else {
-            for holders in index.duplicate_values(collection.index, field) {
-                // Holders share a hash; group by the actual text.
+            for (hash, holders) in index.duplicate_values(collection.index, field) {
+                // Holders share a hash; group by the actual text. A list
+                // holds a value once per equal element.
                 let mut located: Vec<Holder> = holders
                     .iter()
-                    .filter_map(|&f| {
-                        let value = index.files[f].summary.field(field)?;
-                        Some(Holder {
-                            file: f,
-                            location: value.location,
-                            value: value.value.clone(),
-                        })
+                    .flat_map(|&f| {
+                        let summary = &index.files[f].summary;
+                        let listed = summary.listed().iter().any(|l| &**l == field);
+                        summary
+                            .fields
+                            .iter()
+                            .zip(&summary.field_hashes)
+                            .filter(move |((name, _), &h)| &**name == field && h == hash)
+                            .map(move |((_, v), _)| Holder {
+                                file: f,
+                                location: v.location,
+                                value: v.value.clone(),
+                                listed,
+                            })
                     })
                     .collect();
                 located.sort_by(|a, b| a.value.cmp(&b.value).then(a.file.cmp(&b.file)));
                 for chunk in located.chunk_by(|a, b| a.value == b.value) {
-                    groups.push((field.to_string(), chunk.to_vec()));
+                    // Two equal elements of one file's list and no other
+                    // holder: not a duplicate across files.
+                    if chunk.iter().any(|h| h.file != chunk[0].file) {
+                        groups.push((field.to_string(), chunk.to_vec()));
+                    }
                 }
             }
         }
@@ -165,33 +180,49 @@ fn report_duplicates(cx: &mut CorpusContext, rule: &str) {
                 file,
                 location,
                 value,
+                listed,
             } = holder;
+            // Other files only: a list may repeat its own element.
             let others: Vec<_> = holders
                 .iter()
                 .enumerate()
-                .filter(|&(j, _)| j != i)
+                .filter(|&(j, h)| j != i && h.file != *file)
                 .map(|(_, h)| h)
                 .collect();
-            let names: Vec<String> = others
+            let mut names: Vec<String> = others
                 .iter()
-                .take(3)
                 .map(|h| index.files[h.file].path.display().to_string())
                 .collect();
-            let more = match others.len().saturating_sub(3) {
+            names.dedup();
+            let more = match names.len().saturating_sub(3) {
                 0 => String::new(),
                 n => format!(" and {n} more"),
             };
-            let mut diagnostic = Diagnostic::new(
-                location.span,
-                format!(
-                    "{field} `{value}` is also used by {}{more}",
-                    names.join(", ")
-                ),
-            )
-            .with_field(field.clone())
-            .with_help(format!(
-                "each {field} must be unique: keep one of these files or change its {field}"
-            ));
+            names.truncate(3);
+            let (message, help) = if *listed {
+                (
+                    format!(
+                        "`{value}` in `{field}` is also claimed by {}{more}",
+                        names.join(", ")
+                    ),
+                    format!(
+                        "no two files may list the same value in `{field}`: remove it from all but one of them"
+                    ),
+                )
+            } else {
+                (
+                    format!(
+                        "{field} `{value}` is also used by {}{more}",
+                        names.join(", ")
+                    ),
+                    format!(
+                        "each {field} must be unique: keep one of these files or change its {field}"
+                    ),
+                )
+            };
+            let mut diagnostic = Diagnostic::new(location.span, message)
+                .with_field(field.clone())
+                .with_help(help);
             diagnostic.location = *location;
             for other in others {
                 diagnostic = diagnostic.with_related(Related {

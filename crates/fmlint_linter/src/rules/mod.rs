@@ -17,6 +17,7 @@ mod dangling;
 mod dates;
 mod duplicates;
 mod field_mismatch;
+mod key_order;
 mod references;
 mod schema;
 mod stale;
@@ -48,6 +49,7 @@ pub static RULES: &[&dyn Rule] = &[
     &consistency::TitleMismatch,
     &consistency::SeoTitleMismatch,
     &field_mismatch::FieldMismatch,
+    &key_order::KeyOrder,
     &references::SelfReference,
     &references::DuplicateReference,
     &references::ReferenceNumbering,

@@ -5,11 +5,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::collection::References;
+use crate::collection::{RefBy, References};
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Span};
-use crate::index::id_key;
+use crate::index::{id_key, page_key, resolve_page};
 use crate::rule::{declare_rule, FileContext, Rule, RuleMeta};
 use fmlint_syntax::Entry;
+use fmlint_syntax::Node;
 
 /// The lines an entry occupies, from its key's line to the end of its
 /// value's last line (line break included).
@@ -29,7 +30,7 @@ fn entry_lines(text: &str, entry: &Entry) -> Span {
 declare_rule! {
     /// ## What it does
     /// Reports a reference entry that points at the article itself, by id
-    /// or by URL.
+    /// or by URL, or a reference by path that names the page's own file.
     ///
     /// ## Why is this bad
     /// A "related articles" box that links to the page you are reading is a
@@ -59,11 +60,12 @@ impl Rule for SelfReference {
         let collection = cx.collection;
         let own_id = cx.root.get(&collection.id_field).and_then(id_key);
         let mut findings = Vec::new();
+        self_by_path(cx, &mut findings);
         // Only references into the document's own collection can name it.
         let specs = collection
             .references
             .iter()
-            .filter(|r| r.target == collection.index);
+            .filter(|r| r.target == collection.index && matches!(r.by, RefBy::Id));
         for refs in specs {
             for item in refs.items(cx.root) {
                 let key = &item.name;
@@ -87,6 +89,39 @@ impl Rule for SelfReference {
         for finding in findings {
             cx.report(finding);
         }
+    }
+}
+
+/// A reference by path that resolves to the document's own page.
+fn self_by_path(cx: &FileContext, findings: &mut Vec<Diagnostic>) {
+    let Some(own) = page_key(cx.path) else { return };
+    for refs in &cx.collection.references {
+        let RefBy::Path(base) = &refs.by else {
+            continue;
+        };
+        for item in refs.items(cx.root) {
+            let Some(node) = item.id else { continue };
+            let Some(text) = node.as_str() else { continue };
+            if resolve_page(text, cx.path, base).is_ok_and(|page| page == own) {
+                findings.push(
+                    Diagnostic::new(
+                        node.span,
+                        format!("`{}` names this page itself (`{text}`)", item.name),
+                    )
+                    .with_field(item.id_path.clone())
+                    .with_help("point it at another page or remove it"),
+                );
+            }
+        }
+    }
+}
+
+/// What a reference value is compared by for repeats: the page it names
+/// for a reference by path (`/a` and `/a.md` are one page), else its id.
+fn repeat_key(cx: &FileContext, refs: &References, node: &Node) -> Option<String> {
+    match &refs.by {
+        RefBy::Path(base) => resolve_page(node.as_str()?, cx.path, base).ok(),
+        RefBy::Id | RefBy::Url(_) => id_key(node),
     }
 }
 
@@ -165,17 +200,23 @@ fn duplicates_in(cx: &FileContext, refs: &References, findings: &mut Vec<Diagnos
     let entries = refs.entries(cx.root);
     for item in refs.items(cx.root) {
         let Some(id_node) = item.id else { continue };
-        let Some(id) = id_key(id_node) else { continue };
+        let Some(id) = repeat_key(cx, refs, id_node) else {
+            continue;
+        };
         let key = item.name.as_str();
         let Some(earlier) = first.get(&id) else {
             first.insert(id, key.to_string());
             continue;
         };
-        let diagnostic = Diagnostic::new(
-            id_node.span,
-            format!("`{key}` repeats id {id}, already listed as `{earlier}`"),
-        )
-        .with_field(item.id_path.clone());
+        let message = match refs.by {
+            RefBy::Path(_) => {
+                format!("`{key}` names the page `{earlier}` already names (`{id}`)")
+            }
+            RefBy::Id | RefBy::Url(_) => {
+                format!("`{key}` repeats id {id}, already listed as `{earlier}`")
+            }
+        };
+        let diagnostic = Diagnostic::new(id_node.span, message).with_field(item.id_path.clone());
         let (Some(entry), Some(number)) = (item.entry, item.number) else {
             // A list item: which copy to keep is the author's call.
             findings.push(diagnostic.with_help(format!("remove `{key}`")));
