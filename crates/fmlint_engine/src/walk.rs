@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 /// Include/exclude globs, matched against paths relative to the walk root.
@@ -37,7 +37,11 @@ impl FileFilter {
 fn build(patterns: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob = Glob::new(pattern).with_context(|| format!("invalid glob `{pattern}`"))?;
+        // `*` stays within one path segment, as in .gitignore; `**` crosses.
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .with_context(|| format!("invalid glob `{pattern}`"))?;
         builder.add(glob);
     }
     Ok(builder.build()?)

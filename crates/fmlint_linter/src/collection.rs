@@ -46,6 +46,23 @@ pub struct Collection {
 }
 
 impl Collection {
+    /// What one document of the collection is called in messages, in the
+    /// config's words: the collection's name in the singular when it is a
+    /// plain plural (`articles` → `article`, `posts` → `post`), else
+    /// `` document of `NAME` ``.
+    pub fn member_noun(&self) -> String {
+        let name = self.name.as_str();
+        let plain = name.len() > 3
+            && name.chars().all(|c| c.is_ascii_lowercase())
+            && !name.ends_with("ss")
+            && !name.ends_with("us")
+            && !name.ends_with("is");
+        match name.strip_suffix('s') {
+            Some(singular) if plain => singular.to_string(),
+            _ => format!("document of `{name}`"),
+        }
+    }
+
     /// Whether the file at `relative` (to the corpus root) belongs here.
     pub fn matches(&self, relative: &Path) -> bool {
         self.include.as_ref().is_none_or(|g| g.is_match(relative))

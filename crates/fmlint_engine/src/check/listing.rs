@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use fmlint_linter::settings::Settings;
 
 use super::target::Target;
-use super::{corpus_root, discover, targets};
+use super::{discover, targets};
 use crate::root::display_path;
 
 /// One file of the corpus and where it landed.
@@ -35,7 +35,7 @@ pub fn list(
     if targets.given.is_empty() {
         return Ok(Vec::new());
     }
-    let root = corpus_root(target, &targets.given)?;
+    let root = targets::corpus_root(target, &targets.given)?;
     // Named files the config leaves out are said as a check says them.
     let mut skipped = Vec::new();
     let met = discover::Met {

@@ -17,14 +17,12 @@
 //! (what the user named) are different sets: `fmlint check one.md` still
 //! sees every article under the corpus root.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use fmlint_linter::settings::Settings;
 
 use crate::cache::Cache;
-use crate::root::find_corpus_root;
 
 mod affected;
 mod corpus;
@@ -58,7 +56,7 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         result.elapsed = start.elapsed();
         return Ok(result);
     }
-    let root = corpus_root(target, &targets.given)?;
+    let root = targets::corpus_root(target, &targets.given)?;
     result.corpus_root = Some(root.clone());
     let met = discover::Met {
         errors: &mut result.errors,
@@ -99,14 +97,4 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     result.files = gathered.reports;
     result.elapsed = start.elapsed();
     Ok(result)
-}
-
-/// `--corpus-root` when given, else the root the named paths lie in.
-fn corpus_root(target: &Target, given: &[PathBuf]) -> Result<PathBuf> {
-    match &target.corpus_root {
-        Some(root) => root
-            .canonicalize()
-            .with_context(|| format!("corpus root {}", root.display())),
-        None => Ok(find_corpus_root(given)),
-    }
 }

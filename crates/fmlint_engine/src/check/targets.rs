@@ -5,8 +5,11 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use anyhow::{Context, Result};
+
 use super::links;
 use super::target::Target;
+use crate::root::find_corpus_root;
 
 /// The named paths, resolved.
 pub(super) struct Targets {
@@ -95,4 +98,14 @@ fn is_markdown(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| MARKDOWN.iter().any(|m| e.eq_ignore_ascii_case(m)))
+}
+
+/// `--corpus-root` when given, else the root the named paths lie in.
+pub(super) fn corpus_root(target: &Target, given: &[PathBuf]) -> Result<PathBuf> {
+    match &target.corpus_root {
+        Some(root) => root
+            .canonicalize()
+            .with_context(|| format!("corpus root {}", root.display())),
+        None => Ok(find_corpus_root(given)),
+    }
 }

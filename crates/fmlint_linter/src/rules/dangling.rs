@@ -91,17 +91,16 @@ impl Rule for DanglingReference {
                     let target_id = index.files[holder].summary.id.as_ref()?;
                     Some((
                         format!(
-                            "did you mean {}? it is the article with this {}",
-                            target_id.value, m.target_field
+                            "did you mean {}? it is the {} with this {}",
+                            target_id.value,
+                            target.member_noun(),
+                            m.target_field
                         ),
                         target_id.value.as_str(),
                     ))
                 });
-                let nobody = if entry.target == indexed.summary.collection {
-                    "no article has".to_string()
-                } else {
-                    format!("no document of `{}` has", target.name)
-                };
+                let noun = target.member_noun();
+                let nobody = format!("no {noun} has");
                 let message = match &suggestion {
                     Some((s, _)) => format!(
                         "`{}` refers to id {}, which {nobody}; {s}",
@@ -112,8 +111,8 @@ impl Rule for DanglingReference {
                 let mut diagnostic = Diagnostic::new(id.location.span, message)
                     .with_field(entry.id_path.to_string())
                     .with_help(match suggestion {
-                        Some(_) => "set the id to the suggested article's, or remove the entry",
-                        None => "point the entry at an existing article, or remove it",
+                        Some(_) => format!("set the id to the suggested {noun}'s, or remove the entry"),
+                        None => format!("point the entry at an existing {noun}, or remove it"),
                     });
                 diagnostic.location = id.location;
                 // Unsafe: the url may be the stale part, not the id.

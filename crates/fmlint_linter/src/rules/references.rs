@@ -74,10 +74,16 @@ impl Rule for SelfReference {
                         findings.push(
                             Diagnostic::new(
                                 id_node.span,
-                                format!("`{key}` refers to this article itself (id {own})"),
+                                format!(
+                                    "`{key}` refers to this {} itself (id {own})",
+                                    collection.member_noun()
+                                ),
                             )
                             .with_field(item.id_path.clone())
-                            .with_help("point it at another article or remove the entry"),
+                            .with_help(format!(
+                                "point it at another {} or remove the entry",
+                                collection.member_noun()
+                            )),
                         );
                         continue;
                     }
@@ -140,13 +146,14 @@ fn self_by_mirror(
             continue;
         };
         if own.is_some() && node.as_str() == own {
+            let noun = cx.collection.member_noun();
             findings.push(
                 Diagnostic::new(
                     node.span,
-                    format!("`{key}` refers to this article itself by its `{target_field}`"),
+                    format!("`{key}` refers to this {noun} itself by its `{target_field}`"),
                 )
                 .with_field(format!("{key}.{entry_field}"))
-                .with_help("point it at another article or remove the entry"),
+                .with_help(format!("point it at another {noun} or remove the entry")),
             );
             break;
         }

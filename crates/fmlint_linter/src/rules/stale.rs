@@ -42,13 +42,22 @@ impl Rule for StaleReference {
 
     fn check_corpus(&self, cx: &mut CorpusContext) {
         let index = cx.index;
+        // What a target is called, by collection: the config's words.
+        let nouns: Vec<String> = cx
+            .settings
+            .collections
+            .iter()
+            .map(|c| c.member_noun())
+            .collect();
         // Files are independent: check them in parallel, report in order.
         let found: Vec<(usize, Diagnostic)> = index
             .files
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file, indexed)| {
-                stale_in(index, indexed).into_iter().map(move |d| (file, d))
+                stale_in(index, indexed, &nouns)
+                    .into_iter()
+                    .map(move |d| (file, d))
             })
             .collect();
         for (file, diagnostic) in found {
@@ -58,7 +67,11 @@ impl Rule for StaleReference {
 }
 
 /// The stale-reference findings of one file.
-fn stale_in(index: &crate::index::Index, indexed: &crate::index::IndexedFile) -> Vec<Diagnostic> {
+fn stale_in(
+    index: &crate::index::Index,
+    indexed: &crate::index::IndexedFile,
+    nouns: &[String],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in &indexed.summary.refs {
         let Some(id) = &entry.id else { continue };
@@ -84,8 +97,12 @@ fn stale_in(index: &crate::index::Index, indexed: &crate::index::IndexedFile) ->
             let mut diagnostic = Diagnostic::new(
                 mirror.location.span,
                 format!(
-                    "`{}.{}` is stale: article {} has {} `{current}`",
-                    entry.key, mirror.entry_field, id.value, mirror.target_field
+                    "`{}.{}` is stale: {} {} has {} `{current}`",
+                    entry.key,
+                    mirror.entry_field,
+                    nouns.get(entry.target).map_or("document", String::as_str),
+                    id.value,
+                    mirror.target_field
                 ),
             )
             .with_field(format!("{}.{}", entry.key, mirror.entry_field))
