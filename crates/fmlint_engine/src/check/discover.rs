@@ -15,7 +15,8 @@ use crate::root::display_path;
 use crate::walk::{path_order, retain_tracked, walk, FileFilter};
 
 /// The corpus files under `root`, in path order; walk errors go to
-/// `errors` (shown relative to `cwd`).
+/// `errors` (shown relative to `cwd`); the files left out because git does
+/// not track them go to `untracked`.
 pub(super) fn files(
     root: &Path,
     targets: &Targets,
@@ -23,6 +24,7 @@ pub(super) fn files(
     settings: &Settings,
     cwd: &Path,
     errors: &mut Vec<String>,
+    untracked: &mut Vec<PathBuf>,
 ) -> Result<Vec<PathBuf>> {
     let filter = FileFilter::new(&settings.include, &settings.exclude)?;
     let (mut files, walk_errors) = walk(root, &filter, target.threads);
@@ -33,8 +35,9 @@ pub(super) fn files(
         });
     }
     if target.git_tracked {
-        if let Err(error) = retain_tracked(root, &mut files) {
-            errors.push(error);
+        match retain_tracked(root, &mut files) {
+            Ok(left_out) => *untracked = left_out,
+            Err(error) => errors.push(error),
         }
     }
     merge_named(&mut files, targets, target);
