@@ -2,7 +2,7 @@
 //! it, unchanged files not parsed again, changed files re-linted (even with
 //! the same size and modification time), damaged chunks discarded and
 //! rebuilt, a settings change never served old results, `fmlint clean`,
-//! `--cache-dir`.
+//! `--cache-dir`, the cache at the corpus root only.
 
 mod qt;
 
@@ -282,6 +282,44 @@ fn clean_removes_the_cache_and_cache_dir_moves_it() {
     assert!(!chunks(&other).is_empty());
     assert_eq!(fmlint(root, &["clean", "--cache-dir", other_arg]).code, 0);
     assert!(!other.exists());
+}
+
+/// A subfolder named on the command line is checked with the corpus it
+/// belongs to, and the cache goes to that corpus's root, ignored by git on
+/// its own.
+#[test]
+fn the_cache_lives_at_the_corpus_root_whatever_folder_is_named() {
+    let dir = ring(4);
+    let root = dir.path();
+    let folder = std::path::Path::new(&path_of(SUBJECT, &title(0)))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let run = fmlint(root, &["check", folder.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = fmlint(&root.join(&folder), &["check", "."]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!chunks(&root.join(".fmlint_cache")).is_empty());
+    for dir in folder.ancestors().filter(|d| !d.as_os_str().is_empty()) {
+        assert!(
+            !root.join(dir).join(".fmlint_cache").exists(),
+            "a cache in {}",
+            dir.display()
+        );
+    }
+    fs::remove_file(root.join(".fmlint_cache/.gitignore")).unwrap();
+    write(
+        root,
+        &path_of(SUBJECT, &title(1)),
+        &article(2, SUBJECT, &title(1), ""),
+    );
+    // A changed file: its chunk is written again.
+    fmlint(root, &["check"]);
+    assert_eq!(
+        fs::read_to_string(root.join(".fmlint_cache/.gitignore")).unwrap(),
+        "# Created by fmlint.\n*\n",
+        "written again when missing"
+    );
 }
 
 #[test]
