@@ -1,6 +1,11 @@
 //! The cache on disk: one chunk file per corpus directory, its entries,
 //! and reading and writing chunks whole (magic, format, key, length and
 //! checksum first; written to a temporary file renamed over the chunk).
+//!
+//! The payload is postcard, LZ4-compressed: entries repeat field names,
+//! reference keys and values of their neighbours, and compression removes
+//! the repeats at a fraction of the cost of reading them back from disk
+//! (the cache stays under a quarter of the corpus it describes).
 
 use std::collections::HashMap;
 use std::fs;
@@ -23,7 +28,7 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 pub(super) const MAGIC: &[u8; 8] = b"FMLCACHE";
 /// Bump when the chunk layout or anything serialized in it changes.
-pub(super) const FORMAT: u32 = 1;
+pub(super) const FORMAT: u32 = 2;
 pub(super) const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8;
 
 /// The per-file rules' findings of one file, before suppressions.
@@ -189,8 +194,8 @@ pub(super) fn chunk_file_name(dir: &str) -> String {
 }
 
 pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
-    let bytes: Arc<[u8]> = fs::read(file).ok()?.into();
-    let (header, payload) = bytes.split_at_checked(HEADER_LEN)?;
+    let file_bytes = fs::read(file).ok()?;
+    let (header, payload) = file_bytes.split_at_checked(HEADER_LEN)?;
     let field = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().expect("8 bytes"));
     if &header[..8] != MAGIC
         || u32::from_le_bytes(header[8..12].try_into().expect("4 bytes")) != FORMAT
@@ -200,7 +205,10 @@ pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
     {
         return None;
     }
-    let chunk: ChunkIn = postcard::from_bytes(payload).ok()?;
+    let bytes: Arc<[u8]> = lz4_flex::block::decompress_size_prepended(payload)
+        .ok()?
+        .into();
+    let chunk: ChunkIn = postcard::from_bytes(&bytes).ok()?;
     // The name is the directory's hash: a mismatch is a damaged file.
     if file.file_name()?.to_str()? != chunk_file_name(chunk.dir)
         || !chunk.entries.windows(2).all(|w| w[0].name < w[1].name)
@@ -271,7 +279,8 @@ pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
 }
 
 pub(super) fn write_chunk(file: &Path, key: u64, chunk: &ChunkOut) -> std::io::Result<()> {
-    let payload = postcard::to_stdvec(chunk).map_err(std::io::Error::other)?;
+    let encoded = postcard::to_stdvec(chunk).map_err(std::io::Error::other)?;
+    let payload = lz4_flex::block::compress_prepend_size(&encoded);
     let mut bytes = Vec::with_capacity(HEADER_LEN + payload.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
