@@ -205,9 +205,7 @@ pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
     {
         return None;
     }
-    let bytes: Arc<[u8]> = lz4_flex::block::decompress_size_prepended(payload)
-        .ok()?
-        .into();
+    let bytes: Arc<[u8]> = decompress(payload)?.into();
     let chunk: ChunkIn = postcard::from_bytes(&bytes).ok()?;
     // The name is the directory's hash: a mismatch is a damaged file.
     if file.file_name()?.to_str()? != chunk_file_name(chunk.dir)
@@ -278,6 +276,17 @@ pub(super) fn read_chunk(file: &Path, key: u64) -> Option<(String, Chunk)> {
     ))
 }
 
+/// The payload's postcard bytes. The size LZ4 records is checked against
+/// the most a block of this length can expand to (255 to 1), so a damaged
+/// file never asks for a huge allocation.
+fn decompress(payload: &[u8]) -> Option<Vec<u8>> {
+    let size = u32::from_le_bytes(payload.get(..4)?.try_into().ok()?) as usize;
+    if size > payload.len().saturating_mul(255) {
+        return None;
+    }
+    lz4_flex::block::decompress_size_prepended(payload).ok()
+}
+
 pub(super) fn write_chunk(file: &Path, key: u64, chunk: &ChunkOut) -> std::io::Result<()> {
     let encoded = postcard::to_stdvec(chunk).map_err(std::io::Error::other)?;
     let payload = lz4_flex::block::compress_prepend_size(&encoded);
@@ -311,6 +320,19 @@ pub(super) fn write_chunk(file: &Path, key: u64, chunk: &ChunkOut) -> std::io::R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payload_claiming_an_absurd_size_is_refused() {
+        let packed = lz4_flex::block::compress_prepend_size(b"some bytes, some bytes");
+        assert_eq!(
+            decompress(&packed).as_deref(),
+            Some(&b"some bytes, some bytes"[..])
+        );
+        let mut absurd = packed.clone();
+        absurd[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(decompress(&absurd), None);
+        assert_eq!(decompress(&packed[..2]), None);
+    }
 
     #[test]
     fn split_paths() {
