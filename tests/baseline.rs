@@ -1,7 +1,10 @@
 //! `--write-baseline` and `--baseline` on copies of `tests/fixtures/formats`:
 //! the round trip the CI gate relies on. Write, rerun → exit 0; add a
 //! defect → exit 1 with only it; move a baselined finding ten lines down →
-//! still hidden; fix a baselined defect → counted as a fixed entry.
+//! still hidden; fix a baselined defect → counted as a fixed entry. The
+//! edits that must not turn baselined findings into new ones: fmlint's own
+//! fixes (`reference-numbering` renames entries) and a move of the file;
+//! and `--fix --baseline` reports only what the baseline does not record.
 
 mod cli_support;
 
@@ -13,7 +16,6 @@ use fmlint_engine::baseline::Baseline;
 use fmlint_engine::check::{CheckResult, FileReport};
 use fmlint_linter::diagnostic::{Diagnostic, Span};
 use fmlint_linter::hash::value_hash;
-use fmlint_linter::settings::RuleSet;
 
 const CORPUS: &str = "formats";
 const PULSAR: &str = "content/learn/astronomy/what-is-a-pulsar.md";
@@ -220,17 +222,178 @@ fn identical_keys_count() {
         }
     };
     let path = dir.path().join("baseline.json");
+    let settings = fmlint_engine::config::quicktakes().unwrap();
     assert_eq!(
-        fmlint_engine::baseline::write(&path, &result(2)).unwrap(),
+        fmlint_engine::baseline::write(&path, &result(2), &settings).unwrap(),
         2
     );
     let baseline = Baseline::load(&path).unwrap();
     let mut three = result(3);
-    let outcome = baseline.apply(&mut three, &RuleSet::defaults()).unwrap();
+    let outcome = baseline.apply(&mut three, &settings).unwrap();
     assert_eq!((outcome.hidden, outcome.fixed), (2, 0));
     assert_eq!(three.files[0].diagnostics.len(), 1);
     assert_eq!(three.files[0].value_hashes.len(), 1);
     let mut one = result(1);
-    let outcome = baseline.apply(&mut one, &RuleSet::defaults()).unwrap();
+    let outcome = baseline.apply(&mut one, &settings).unwrap();
     assert_eq!((outcome.hidden, outcome.fixed), (1, 1));
 }
+
+/// The pulsar's one reference renamed to `related_article3`: a gap that
+/// `reference-numbering` reports and its safe fix closes.
+fn misnumbered() -> tempfile::TempDir {
+    let dir = corpus(CORPUS);
+    edit(dir.path(), PULSAR, |text| {
+        text.replace("related_article1:", "related_article3:")
+    });
+    let run = check(dir.path(), &["--write-baseline", "baseline.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let baseline = read(dir.path(), "baseline.json");
+    assert!(
+        baseline.contains(r#""rule":"reference-numbering""#)
+            && baseline.contains(r#""field":"related_article@9999.id""#),
+        "{baseline}"
+    );
+    dir
+}
+
+#[test]
+fn a_renumbering_fix_keeps_the_baselined_findings_of_the_entries_hidden() {
+    let dir = misnumbered();
+    let run = check(
+        dir.path(),
+        &[
+            "--fix",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "", "nothing new");
+    assert!(
+        read(dir.path(), PULSAR).contains("related_article1:"),
+        "the fix was applied"
+    );
+    assert_eq!(
+        run.stderr,
+        "applied 1 fix in 1 file; 0 remaining (0 errors, 0 warnings); \
+         6 hidden by the baseline; 1 baseline entry fixed; rewrite with --write-baseline\n"
+    );
+    // What the pre-commit hook runs next on the fixed files.
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn fix_with_a_baseline_reports_only_new_findings_and_exits_on_them() {
+    let dir = misnumbered();
+    edit(dir.path(), COMET, |text| {
+        text.replace("id: 1005", "id: 4242")
+    });
+    let run = check(
+        dir.path(),
+        &[
+            "--fix",
+            "--baseline",
+            "baseline.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        unix_paths(run.stdout),
+        "content/learn/astronomy/what-is-a-comet.md:27:9: error[dangling-reference] \
+         `related_article1` refers to id 4242, which no article has; \
+         did you mean 1005? it is the article with this url\n"
+    );
+    assert!(
+        run.stderr
+            .starts_with("applied 1 fix in 1 file; 1 remaining (1 error, 0 warnings)")
+            || run
+                .stderr
+                .starts_with("applied 1 fix in 1 file; 1 remaining (1 errors, 0 warnings)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_moved_file_keeps_its_entries() {
+    let dir = baselined();
+    let new = "content/archive/astronomy/what-is-a-pulsar.md";
+    std::fs::create_dir_all(dir.path().join("content/archive/astronomy")).unwrap();
+    std::fs::rename(dir.path().join(PULSAR), dir.path().join(new)).unwrap();
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        summary(&run.stderr),
+        "0 errors, 0 warnings in 0 files; 5 files checked; 6 hidden by the baseline"
+    );
+}
+
+#[test]
+fn a_moved_file_with_another_id_does_not_take_the_entries() {
+    let dir = baselined();
+    let new = "content/archive/astronomy/what-is-a-pulsar.md";
+    std::fs::create_dir_all(dir.path().join("content/archive/astronomy")).unwrap();
+    std::fs::rename(dir.path().join(PULSAR), dir.path().join(new)).unwrap();
+    edit(dir.path(), new, |text| {
+        text.replace(
+            "file_name: what-is-a-pulsar.md",
+            "file_name: what-is-a-pulsar-star.md",
+        )
+        .replace("id: 1003", "id: 1103")
+    });
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("archive/astronomy/what-is-a-pulsar.md")
+            && run.stdout.contains("title-mismatch"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A baseline written by the first format (fields as written, no file
+/// ids) still hides what it recorded.
+#[test]
+fn a_version_1_baseline_is_still_read() {
+    let dir = corpus(CORPUS);
+    std::fs::write(dir.path().join("baseline.json"), VERSION_1).unwrap();
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        summary(&run.stderr),
+        "0 errors, 0 warnings in 0 files; 5 files checked; 6 hidden by the baseline"
+    );
+    std::fs::write(
+        dir.path().join("baseline.json"),
+        VERSION_1.replace("\"fmlint_baseline\": 1", "\"fmlint_baseline\": 9"),
+    )
+    .unwrap();
+    let run = concise_with_baseline(dir.path());
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("rewrite it with --write-baseline"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// What fmlint 0.x's `--write-baseline` wrote for this corpus.
+const VERSION_1: &str = r#"{
+  "fmlint_baseline": 1,
+  "entries": [
+    {"path":"content/learn/astronomy/what-is-a-comet.md","rule":"duplicate-id","field":"id","value":"0d826af0f88e4bd7"},
+    {"path":"content/learn/astronomy/what-is-a-nebula.md","rule":"duplicate-id","field":"id","value":"0d826af0f88e4bd7"},
+    {"path":"content/learn/astronomy/what-is-a-pulsar.md","rule":"dangling-reference","field":"related_article1.id","value":"85574035101c35a9"},
+    {"path":"content/learn/astronomy/what-is-a-pulsar.md","rule":"title-mismatch","field":"question","value":"3f904c21b03e9c0a"},
+    {"path":"content/learn/astronomy/what-is-a-pulsar.md","rule":"unused-suppression","field":null,"value":"9bf0a1b0624a7b3d"},
+    {"path":"content/learn/chocolate/100-cocoa-why-is-it-bitter-really.md","rule":"title-mismatch","field":"question","value":"5bce296cf5d7f1d7"}
+  ]
+}
+"#;

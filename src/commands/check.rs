@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
         // Fix passes lint in-memory texts; the cache would only be written
         // for files about to change (and `--diff` writes nothing).
         target.cache = None;
-        return fix_files(args, target, &settings);
+        return fix_files(args, target, &settings, baseline.as_ref());
     }
     let display = match args.quiet {
         true => None,
@@ -40,10 +40,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<u8> {
     }
     let mut result = checked?;
     if let Some(path) = &args.write_baseline {
-        return write_baseline(args, path, &result);
+        return write_baseline(args, path, &result, &settings);
     }
     if let Some(baseline) = &baseline {
-        result.baseline = Some(baseline.apply(&mut result, &settings.rules)?);
+        result.baseline = Some(baseline.apply(&mut result, &settings)?);
     }
     let broken_pipe = write_result(args, &result)?;
     if !args.quiet && !args.isolated && args.config.is_none() && no_config_found(args) {
@@ -133,8 +133,13 @@ fn options(args: &CheckArgs) -> Options {
 }
 
 /// `--write-baseline PATH`: the findings go to the baseline, not the output.
-fn write_baseline(args: &CheckArgs, path: &Path, result: &CheckResult) -> anyhow::Result<u8> {
-    let entries = baseline::write(path, result)?;
+fn write_baseline(
+    args: &CheckArgs,
+    path: &Path,
+    result: &CheckResult,
+    settings: &Settings,
+) -> anyhow::Result<u8> {
+    let entries = baseline::write(path, result, settings)?;
     for error in &result.errors {
         eprintln!("fmlint: error: {error}");
     }
@@ -287,14 +292,23 @@ fn stdin_path(path: &Path) -> anyhow::Result<std::path::PathBuf> {
     Ok(parent.join(name))
 }
 
-/// `--fix` and `--diff`.
-fn fix_files(args: &CheckArgs, target: Target, settings: &Settings) -> anyhow::Result<u8> {
+/// `--fix` and `--diff`; with `--baseline`, what remains is reported
+/// (and sets the exit code) only where the baseline does not record it.
+fn fix_files(
+    args: &CheckArgs,
+    target: Target,
+    settings: &Settings,
+    baseline: Option<&baseline::Baseline>,
+) -> anyhow::Result<u8> {
     let level = if args.unsafe_fixes {
         fix::Level::Unsafe
     } else {
         fix::Level::Safe
     };
-    let outcome = fix::fix(target, settings, level, !args.diff)?;
+    let mut outcome = fix::fix_with(target, settings, level, !args.diff, options(args))?;
+    if let Some(baseline) = baseline {
+        outcome.result.baseline = Some(baseline.apply(&mut outcome.result, settings)?);
+    }
     let mut out = io::BufWriter::new(io::stdout().lock());
     let written = if args.diff {
         outcome
@@ -333,12 +347,13 @@ fn fix_files(args: &CheckArgs, target: Target, settings: &Settings) -> anyhow::R
         }
         let verb = if args.diff { "would apply" } else { "applied" };
         eprintln!(
-            "{verb} {} in {}; {} remaining ({}, {})",
+            "{verb} {} in {}; {} remaining ({}, {}){}",
             report::plural(outcome.applied.len(), "fix"),
             report::plural(outcome.changed.len(), "file"),
             counts.errors + counts.warnings,
             report::plural(counts.errors, "error"),
-            report::plural(counts.warnings, "warning")
+            report::plural(counts.warnings, "warning"),
+            report::baseline_note(&outcome.result)
         );
     }
     Ok(

@@ -139,21 +139,29 @@ pub fn summary_line(result: &CheckResult) -> String {
     if result.suppressed > 0 {
         line.push_str(&format!("; {} suppressed inline", result.suppressed));
     }
-    if let Some(baseline) = result.baseline {
-        line.push_str(&format!("; {} hidden by the baseline", baseline.hidden));
-        if baseline.fixed > 0 {
-            let entries = if baseline.fixed == 1 {
-                "entry"
-            } else {
-                "entries"
-            };
-            line.push_str(&format!(
-                "; {} baseline {entries} fixed; rewrite with --write-baseline",
-                baseline.fixed
-            ));
-        }
-    }
+    line.push_str(&baseline_note(result));
     line
+}
+
+/// `; 6 hidden by the baseline; 1 baseline entry fixed; rewrite with
+/// --write-baseline` when a baseline was applied, else nothing.
+pub fn baseline_note(result: &CheckResult) -> String {
+    let Some(baseline) = result.baseline else {
+        return String::new();
+    };
+    let mut note = format!("; {} hidden by the baseline", baseline.hidden);
+    if baseline.fixed > 0 {
+        let entries = if baseline.fixed == 1 {
+            "entry"
+        } else {
+            "entries"
+        };
+        note.push_str(&format!(
+            "; {} baseline {entries} fixed; rewrite with --write-baseline",
+            baseline.fixed
+        ));
+    }
+    note
 }
 
 /// `--statistics`: findings per rule, most frequent first.

@@ -4,8 +4,11 @@
 //!
 //! A finding is identified by (path, rule, field, hash of the offending
 //! value's text) — the bytes of its span — never by line or column, so
-//! edits elsewhere in the file do not invalidate the baseline. Identical
-//! keys in one file count: two recorded entries hide two findings, not
+//! edits elsewhere in the file do not invalidate the baseline. Nor do
+//! fmlint's own fixes or a move of the file ([`identity`]): a numbered
+//! reference entry is named by the id it refers to, not by its number, and
+//! each entry records its file's id, so a moved file keeps its entries.
+//! Identical keys in one file count: two recorded entries hide two findings, not
 //! three. The file is JSON with one entry per line, sorted, so it diffs
 //! well in review.
 //!
@@ -24,11 +27,19 @@ use serde::{Deserialize, Serialize};
 use fmlint_linter::diagnostic::Diagnostic;
 use fmlint_linter::hash::stable_hash;
 
-use crate::check::{BaselineOutcome, CheckResult};
-use crate::root::display_path;
-use fmlint_linter::settings::RuleSet;
+use fmlint_linter::settings::Settings;
 
-const VERSION: u32 = 1;
+use crate::check::{BaselineOutcome, CheckResult, FileReport};
+use crate::root::display_path;
+use identity::Identity;
+
+mod identity;
+
+/// The format written: entries keyed by stable names ([`identity`]).
+const VERSION: u32 = 2;
+/// The first format, still read: entries keyed by fields as written and
+/// without the file's id, so they do not survive renumbering or a move.
+const LEGACY: u32 = 1;
 
 /// A finding's fingerprint for SARIF and GitLab: stable across line moves,
 /// distinct for each `occurrence` of the same key in a file.
@@ -56,10 +67,24 @@ pub fn fingerprint(
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub path: String,
+    /// The file's id, which finds the entry again when the file moves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub rule: String,
+    /// The finding's field, a numbered reference entry named by its target
+    /// ([`Identity::field`]).
     pub field: Option<String>,
     /// [`value_hash`] of the span's text, 16 hex digits.
     pub value: String,
+}
+
+/// What an entry matches besides its file: (rule, field, value).
+type Finding = (String, Option<String>, String);
+
+impl Entry {
+    fn finding(&self) -> Finding {
+        (self.rule.clone(), self.field.clone(), self.value.clone())
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -70,6 +95,8 @@ struct File {
 
 pub struct Baseline {
     entries: Vec<Entry>,
+    /// Written as [`VERSION`]: stable names; else fields as written.
+    stable: bool,
 }
 
 impl Baseline {
@@ -78,67 +105,138 @@ impl Baseline {
             .with_context(|| format!("cannot read baseline {}", path.display()))?;
         let file: File = serde_json::from_str(&text)
             .with_context(|| format!("{} is not an fmlint baseline", path.display()))?;
-        if file.fmlint_baseline != VERSION {
+        if file.fmlint_baseline != VERSION && file.fmlint_baseline != LEGACY {
             bail!(
-                "{}: baseline version {} is not supported (expected {VERSION}); rewrite it with --write-baseline",
+                "{}: baseline version {} is not supported (this fmlint reads {LEGACY} and {VERSION}); \
+                 rewrite it with --write-baseline",
                 path.display(),
                 file.fmlint_baseline
             );
         }
         Ok(Baseline {
             entries: file.entries,
+            stable: file.fmlint_baseline == VERSION,
         })
     }
 
-    /// Hides the recorded findings from `result`, one per entry.
-    pub fn apply(&self, result: &mut CheckResult, rules: &RuleSet) -> Result<BaselineOutcome> {
+    /// Hides the recorded findings from `result`, one per entry: an entry
+    /// matches a finding of its own file, or, when its file no longer
+    /// exists, one of the file that now has its id (the file moved).
+    pub fn apply(&self, result: &mut CheckResult, settings: &Settings) -> Result<BaselineOutcome> {
         let mapper = PathMapper::new(result)?;
-        let mut remaining: HashMap<&Entry, usize> = HashMap::new();
-        for entry in &self.entries {
-            *remaining.entry(entry).or_default() += 1;
-        }
+        let mut slots = Slots::new(&self.entries, &mapper.root);
         let mut outcome = BaselineOutcome::default();
         let mut checked = HashSet::new();
+        let mut checked_ids = HashSet::new();
         for file in &mut result.files {
             let path = mapper.stored(&file.path);
-            let keep: Vec<bool> = entries_of(&path, &file.diagnostics, &file.value_hashes)
-                .iter()
-                .map(|key| match remaining.get_mut(key) {
-                    Some(n) if *n > 0 => {
-                        *n -= 1;
-                        false
-                    }
-                    _ => true,
-                })
-                .collect();
+            let (id, entries) = keys_of(&path, file, settings, self.stable);
+            let keep: Vec<bool> = entries.iter().map(|entry| !slots.take(entry)).collect();
             outcome.hidden += keep.iter().filter(|&&k| !k).count();
             file.retain_findings(|i| keep[i]);
             checked.insert(path);
+            checked_ids.extend(id);
         }
-        outcome.fixed = remaining
-            .iter()
-            .filter(|(entry, _)| {
-                checked.contains(&entry.path) && rules.severity(&entry.rule).is_some()
+        // Entries of checked files, or of gone files whose id a checked
+        // file has, for rules that ran: their defects were fixed.
+        outcome.fixed = slots
+            .left()
+            .filter(|&(entry, gone)| {
+                let moved_here =
+                    gone && entry.id.as_ref().is_some_and(|id| checked_ids.contains(id));
+                (checked.contains(&entry.path) || moved_here)
+                    && settings.rules.severity(&entry.rule).is_some()
             })
-            .map(|(_, n)| n)
-            .sum();
+            .count();
         Ok(outcome)
     }
 }
 
+/// The baseline's entries, each to be used once, found by their file's
+/// path or (for files that no longer exist) by their file's id.
+struct Slots<'e> {
+    entries: &'e [Entry],
+    used: Vec<bool>,
+    by_path: HashMap<(String, Finding), Vec<usize>>,
+    by_id: HashMap<(String, Finding), Vec<usize>>,
+    /// Entries whose file is gone from the corpus root.
+    gone: Vec<bool>,
+}
+
+impl<'e> Slots<'e> {
+    fn new(entries: &'e [Entry], root: &Path) -> Slots<'e> {
+        let mut exists: HashMap<&str, bool> = HashMap::new();
+        let mut slots = Slots {
+            entries,
+            used: vec![false; entries.len()],
+            by_path: HashMap::new(),
+            by_id: HashMap::new(),
+            gone: Vec::with_capacity(entries.len()),
+        };
+        // In reverse, so `pop` takes the entries in file order.
+        for (i, entry) in entries.iter().enumerate().rev() {
+            slots
+                .by_path
+                .entry((entry.path.clone(), entry.finding()))
+                .or_default()
+                .push(i);
+        }
+        for entry in entries {
+            let present = *exists
+                .entry(&entry.path)
+                .or_insert_with(|| root.join(&entry.path).exists());
+            slots.gone.push(!present);
+        }
+        for (i, entry) in entries.iter().enumerate().rev() {
+            if let (Some(id), true) = (&entry.id, slots.gone[i]) {
+                slots
+                    .by_id
+                    .entry((id.clone(), entry.finding()))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        slots
+    }
+
+    /// Uses an entry recording `finding` (keyed as [`keys_of`] keys it);
+    /// `false` when none is left.
+    fn take(&mut self, finding: &Entry) -> bool {
+        let key = (finding.path.clone(), finding.finding());
+        if unused(self.by_path.get_mut(&key), &mut self.used) {
+            return true;
+        }
+        let Some(id) = &finding.id else { return false };
+        unused(self.by_id.get_mut(&(id.clone(), key.1)), &mut self.used)
+    }
+
+    /// The entries no finding used, each with whether its file is gone.
+    fn left(&self) -> impl Iterator<Item = (&'e Entry, bool)> + '_ {
+        (0..self.entries.len())
+            .filter(|&i| !self.used[i])
+            .map(|i| (&self.entries[i], self.gone[i]))
+    }
+}
+
+/// Marks the next entry of `list` not yet used as used; `false` when none
+/// is left.
+fn unused(list: Option<&mut Vec<usize>>, used: &mut [bool]) -> bool {
+    let Some(list) = list else { return false };
+    while let Some(i) = list.pop() {
+        if !std::mem::replace(&mut used[i], true) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Writes every finding of `result` to `path`; returns the entry count.
-pub fn write(path: &Path, result: &CheckResult) -> Result<usize> {
+pub fn write(path: &Path, result: &CheckResult, settings: &Settings) -> Result<usize> {
     let mapper = PathMapper::new(result)?;
     let mut entries: Vec<Entry> = result
         .files
         .iter()
-        .flat_map(|file| {
-            entries_of(
-                &mapper.stored(&file.path),
-                &file.diagnostics,
-                &file.value_hashes,
-            )
-        })
+        .flat_map(|file| keys_of(&mapper.stored(&file.path), file, settings, true).1)
         .collect();
     entries.sort();
     let mut out = format!("{{\n  \"fmlint_baseline\": {VERSION},\n  \"entries\": [");
@@ -156,17 +254,50 @@ pub fn write(path: &Path, result: &CheckResult) -> Result<usize> {
     Ok(entries.len())
 }
 
-fn entries_of(path: &str, diagnostics: &[Diagnostic], value_hashes: &[u64]) -> Vec<Entry> {
-    diagnostics
+/// The file's id and one entry per finding of `file` (stored at `path`):
+/// with stable names when `stable`, else as version 1 wrote them.
+fn keys_of(
+    path: &str,
+    file: &FileReport,
+    settings: &Settings,
+    stable: bool,
+) -> (Option<String>, Vec<Entry>) {
+    let identity = match stable && !file.diagnostics.is_empty() {
+        true => identity_of(path, file, settings),
+        false => Identity::default(),
+    };
+    let entries = file
+        .diagnostics
         .iter()
         .enumerate()
-        .map(|(i, d)| Entry {
-            path: path.to_string(),
-            rule: d.rule.to_string(),
-            field: d.field.clone(),
-            value: format!("{:016x}", value_hashes.get(i).copied().unwrap_or(0)),
+        .map(|(i, d)| {
+            let hash = file.value_hashes.get(i).copied().unwrap_or(0);
+            Entry {
+                path: path.to_string(),
+                id: identity.id.clone(),
+                rule: d.rule.to_string(),
+                field: d.field.as_deref().map(|f| identity.field(f)),
+                value: format!("{:016x}", identity.value(d.field.as_deref(), hash)),
+            }
         })
-        .collect()
+        .collect();
+    (identity.id, entries)
+}
+
+/// The file's names, from the text its findings are about.
+fn identity_of(path: &str, file: &FileReport, settings: &Settings) -> Identity {
+    let read;
+    let text = match &file.source {
+        Some(text) => &**text,
+        None => match std::fs::read_to_string(&file.path) {
+            Ok(text) => {
+                read = text;
+                read.as_str()
+            }
+            Err(_) => return Identity::default(),
+        },
+    };
+    Identity::of(text, settings.collection_for(Path::new(path)))
 }
 
 /// A temporary file in the same directory, renamed over the target.

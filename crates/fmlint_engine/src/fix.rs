@@ -162,9 +162,21 @@ pub struct Outcome {
 /// over an in-memory overlay until nothing applies (or [`MAX_PASSES`]),
 /// then writes every changed file once — unless `write` is false (`--diff`).
 pub fn fix(target: Target, settings: &Settings, level: Level, write: bool) -> Result<Outcome> {
-    let options = Options {
+    fix_with(target, settings, level, write, Options::default())
+}
+
+/// [`fix`], with `options` saying what the checks compute besides the
+/// findings (value hashes for a baseline).
+pub fn fix_with(
+    target: Target,
+    settings: &Settings,
+    level: Level,
+    write: bool,
+    options: Options,
+) -> Result<Outcome> {
+    let first = Options {
         content_hashes: true,
-        ..Options::default()
+        ..options
     };
     let mut fixer = Fixer {
         target,
@@ -172,18 +184,18 @@ pub fn fix(target: Target, settings: &Settings, level: Level, write: bool) -> Re
         applied: Vec::new(),
         skipped: Vec::new(),
     };
-    let mut result = check_with(&fixer.target, settings, options)?;
+    let mut result = check_with(&fixer.target, settings, first)?;
     for _ in 0..MAX_PASSES {
         if !fixer.pass(&result, level) {
             break;
         }
-        result = check_with(&fixer.target, settings, Options::default())?;
+        result = check_with(&fixer.target, settings, options)?;
     }
     let changed = fixer.write_changed(write);
     if write && !fixer.skipped.is_empty() {
         // Some fixed text never reached the disk: report what is there.
         fixer.target.overlay.clear();
-        result = check_with(&fixer.target, settings, Options::default())?;
+        result = check_with(&fixer.target, settings, options)?;
     }
     fixer.applied.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Outcome {

@@ -125,9 +125,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Keeps the files git tracks (its index: staged content, new files
-/// included once added), dropping untracked ones. The corpus a commit will
-/// have, as pre-commit leaves untracked files on disk while it runs hooks.
-pub fn retain_tracked(root: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+/// included once added), dropping untracked ones, which it returns. The
+/// corpus a commit will have, as pre-commit leaves untracked files on disk
+/// while it runs hooks.
+pub fn retain_tracked(root: &Path, files: &mut Vec<PathBuf>) -> Result<Vec<PathBuf>, String> {
     let output = std::process::Command::new("git")
         .arg("-C")
         .arg(root)
@@ -147,12 +148,13 @@ pub fn retain_tracked(root: &Path, files: &mut Vec<PathBuf>) -> Result<(), Strin
         .split(|&b| b == 0)
         .filter(|p| !p.is_empty())
         .collect();
-    files.retain(|path| {
+    let (kept, untracked) = std::mem::take(files).into_iter().partition(|path| {
         path.strip_prefix(root).ok().is_some_and(|relative| {
             // git prints `/`-separated paths relative to `-C`.
             let relative = relative.to_string_lossy().replace('\\', "/");
             tracked.contains(relative.as_bytes())
         })
     });
-    Ok(())
+    *files = kept;
+    Ok(untracked)
 }

@@ -105,7 +105,10 @@ pub fn settings_fingerprint(settings: &Settings) -> u64 {
     StableHasher::of(text.as_bytes())
 }
 
-/// Tags the cache directory so backup tools and git leave it alone.
+/// Tags the cache directory so backup tools and git leave it alone: a
+/// `CACHEDIR.TAG`, and a `.gitignore` of its own ignoring everything in it
+/// (so no one has to add the cache to the corpus's `.gitignore`). Each is
+/// written when missing.
 pub(super) fn mark_cache_dir(root_dir: &Path) {
     let tag = root_dir.join("CACHEDIR.TAG");
     if !tag.exists() {
@@ -114,7 +117,10 @@ pub(super) fn mark_cache_dir(root_dir: &Path) {
             "Signature: 8a477f597d28d172789f06886806bc55\n\
              # This file is a cache directory tag created by fmlint.\n",
         );
-        let _ = fs::write(root_dir.join(".gitignore"), "# Created by fmlint.\n*\n");
+    }
+    let ignore = root_dir.join(".gitignore");
+    if !ignore.exists() {
+        let _ = fs::write(ignore, "# Created by fmlint.\n*\n");
     }
 }
 

@@ -18,10 +18,12 @@ use crate::root::display_path;
 use crate::walk::{path_order, retain_tracked, walk, FileFilter};
 
 /// What the run met besides the files: walk errors and named directories
-/// with nothing to check (errors), named files skipped (notes).
+/// with nothing to check (errors), named files skipped (notes), and the
+/// files left out because git does not track them.
 pub(super) struct Met<'r> {
     pub errors: &'r mut Vec<String>,
     pub skipped: &'r mut Vec<String>,
+    pub untracked: &'r mut Vec<PathBuf>,
 }
 
 /// The corpus files under `root`, in path order; paths in messages are
@@ -44,8 +46,9 @@ pub(super) fn files(
         });
     }
     if target.git_tracked {
-        if let Err(error) = retain_tracked(root, &mut files) {
-            errors.push(error);
+        match retain_tracked(root, &mut files) {
+            Ok(left_out) => *met.untracked = left_out,
+            Err(error) => errors.push(error),
         }
     }
     let shown = |path: &Path| {

@@ -41,6 +41,7 @@ pub fn list(
     let met = discover::Met {
         errors,
         skipped: &mut skipped,
+        untracked: &mut Vec::new(),
     };
     let files = discover::files(&root, &targets, target, settings, &cwd, met)?;
     warnings.append(&mut skipped);

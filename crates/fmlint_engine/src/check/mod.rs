@@ -13,6 +13,9 @@
 //!    [`affected`]);
 //! 6. [`finish`]: suppressions applied, findings sorted.
 //!
+//! With `--git-tracked`, [`untracked`] rewrites between 5 and 6 the
+//! dangling references whose target is a file git does not track.
+//!
 //! The corpus (what references resolve against) and the reported files
 //! (what the user named) are different sets: `fmlint check one.md` still
 //! sees every article under the corpus root.
@@ -35,6 +38,7 @@ mod pass;
 mod result;
 mod target;
 mod targets;
+mod untracked;
 
 pub use listing::{list, Listed};
 pub use result::{BaselineOutcome, CheckResult, FileReport};
@@ -58,9 +62,11 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     }
     let root = targets::corpus_root(target, &targets.given)?;
     result.corpus_root = Some(root.clone());
+    let mut untracked = Vec::new();
     let met = discover::Met {
         errors: &mut result.errors,
         skipped: &mut result.skipped,
+        untracked: &mut untracked,
     };
     let files = discover::files(&root, &targets, target, settings, &cwd, met)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -80,6 +86,9 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     let corpus_start = Instant::now();
     let index = corpus::run(&pool, settings, &root, &mut gathered, &changed, &mut result);
     result.corpus_phase = corpus_start.elapsed();
+    if let Some(index) = &index {
+        untracked::explain(&untracked, index, &mut gathered, settings, &root, &cwd);
+    }
     if let Some(cache) = cache {
         let summary = |i: usize| &index.as_ref().expect("summaries are indexed").files[i].summary;
         result.cache_error = cache.store(&gathered.keeps, summary).err();
