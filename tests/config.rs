@@ -121,7 +121,7 @@ fn the_blog_lints_with_its_config() {
     );
     assert!(
         out.stdout
-            .contains("`authors[1]` refers to id carol, which no document of `authors` has"),
+            .contains("`authors[1]` refers to id carol, which no author has"),
         "{}",
         out.stdout
     );

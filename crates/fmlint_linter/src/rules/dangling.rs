@@ -111,7 +111,9 @@ impl Rule for DanglingReference {
                 let mut diagnostic = Diagnostic::new(id.location.span, message)
                     .with_field(entry.id_path.to_string())
                     .with_help(match suggestion {
-                        Some(_) => format!("set the id to the suggested {noun}'s, or remove the entry"),
+                        Some(_) => {
+                            format!("set the id to the suggested {noun}'s, or remove the entry")
+                        }
                         None => format!("point the entry at an existing {noun}, or remove it"),
                     });
                 diagnostic.location = id.location;
