@@ -648,3 +648,113 @@ fn a_panicking_rule_is_a_diagnostic_and_the_session_goes_on() {
     assert_eq!(codes(&found), ["internal-error"], "{found:#?}");
     assert_eq!(client.stop(), 0);
 }
+
+/// The request `textDocument/codeAction` sends with the cursor at `line`,
+/// `character` and the given diagnostics in its context.
+fn actions_at(
+    client: &mut Client,
+    uri: &str,
+    line: usize,
+    character: usize,
+    context: &[Value],
+) -> Vec<String> {
+    let at = json!({"line": line, "character": character});
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": at, "end": at},
+            "context": {"diagnostics": context},
+        }),
+    );
+    response["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"))
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn code_actions_anywhere_on_the_line_or_named_in_the_context() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    client.initialize(&root, &["utf-16"]);
+    let quasar = article_path(&root, SUBJECT, "What is a quasar?");
+    let quasar_uri = uri(&quasar);
+    let text = article(
+        4,
+        SUBJECT,
+        "What is a quasar?",
+        &related(1, 88888, SUBJECT, METEOR),
+    );
+    write(&quasar, &text);
+    client.open(&quasar_uri, &text);
+    let found = client.diagnostics(&quasar_uri, Some(1));
+    assert_eq!(codes(&found), ["dangling-reference"], "{found:#?}");
+    let id_line = text.lines().position(|l| l == "    id: 88888").unwrap();
+    let ignore = "fmlint: ignore dangling-reference here".to_string();
+    // The cursor at the start of the line, and on the key, without context.
+    for character in [0, 5] {
+        let titles = actions_at(&mut client, &quasar_uri, id_line, character, &[]);
+        assert!(titles.contains(&ignore), "column {character}: {titles:?}");
+    }
+    // A line without findings offers nothing…
+    assert_eq!(
+        actions_at(&mut client, &quasar_uri, 1, 0, &[]),
+        Vec::<String>::new()
+    );
+    // …unless the client names a finding in the context.
+    let titles = actions_at(&mut client, &quasar_uri, 1, 0, &found);
+    assert!(titles.contains(&ignore), "{titles:?}");
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn a_file_that_is_not_text_on_disk_is_unreadable_in_the_editor_too() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    client.initialize(&root, &["utf-16"]);
+    let clean = article(7, SUBJECT, "What is a star?", "");
+    for (name, bytes) in [
+        ("nul", clean.replacen("author", "au\0thor", 1).into_bytes()),
+        // `é` in Latin-1: one byte 0xE9, not UTF-8.
+        (
+            "latin1",
+            latin1(&clean.replacen("author", "auth\u{e9}r", 1)),
+        ),
+    ] {
+        let path = root.join(format!("content/learn/star-gazing/{name}.md"));
+        fs::write(&path, &bytes).unwrap();
+        let path_uri = uri(&path);
+        // What an editor shows of the bytes.
+        let shown = String::from_utf8_lossy(&bytes).into_owned();
+        client.open(&path_uri, &shown);
+        let found = client.diagnostics(&path_uri, Some(1));
+        assert_eq!(codes(&found), ["unreadable-file"], "{name}: {found:#?}");
+        let author_line = shown.lines().position(|l| l.starts_with("au")).unwrap();
+        assert_eq!(
+            found[0]["range"]["start"]["line"], author_line,
+            "{name}: {found:#?}"
+        );
+        // Saved as text by another program: the finding goes.
+        fs::write(&path, &clean).unwrap();
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": path_uri, "type": 2}]}),
+        );
+        let found = client.diagnostics(&path_uri, Some(1));
+        assert!(
+            !codes(&found).contains(&"unreadable-file"),
+            "{name}: {found:#?}"
+        );
+    }
+    assert_eq!(client.stop(), 0);
+}
+
+/// `text` encoded in Latin-1 (every character below U+0100).
+fn latin1(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect()
+}

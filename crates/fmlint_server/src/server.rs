@@ -633,7 +633,7 @@ impl Server {
         let text: Arc<str> = item.text.into();
         if let Some((root, path)) = &place {
             if let Some(ws) = self.workspaces.get_mut(root) {
-                ws.set_text(path.clone(), text.clone());
+                ws.open(path.clone(), text.clone());
             }
         }
         self.documents.insert(
@@ -671,6 +671,17 @@ impl Server {
         let uri = params.text_document.uri;
         if let (Some(text), Some(document)) = (params.text, self.documents.get_mut(&uri)) {
             document.text = text.into();
+        }
+        // The saved bytes may be text now (or no longer).
+        if let Some(Document {
+            place: Some((root, path)),
+            text,
+            ..
+        }) = self.documents.get(&uri)
+        {
+            if let Some(ws) = self.workspaces.get_mut(root) {
+                ws.open(path.clone(), text.clone());
+            }
         }
         self.dirty.insert(uri.clone());
         self.flush_with(HashSet::from([uri]));
@@ -885,13 +896,11 @@ impl Server {
         let Some(published) = &document.published else {
             return Vec::new();
         };
-        let wanted = params.range;
         let positions = Positions::new(&document.text, self.encoding);
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         for (finding, shown) in document.findings.iter().zip(published) {
-            let range = shown.range;
-            if range.start > wanted.end || wanted.start > range.end {
+            if !on_requested_lines(shown, params) {
                 continue;
             }
             let edit = |edits: Vec<lsp::TextEdit>| lsp::WorkspaceEdit {
@@ -997,6 +1006,27 @@ impl Server {
             "error": { "code": code as i32, "message": message },
         })));
     }
+}
+
+/// Whether a code action request is about a published finding: the
+/// client names it in `context.diagnostics`, or it lies on one of the
+/// requested lines (editors ask with the cursor anywhere on the line, at
+/// its start or on the key, not only on the finding's exact range).
+fn on_requested_lines(shown: &lsp::Diagnostic, params: &lsp::CodeActionParams) -> bool {
+    let named = params
+        .context
+        .diagnostics
+        .iter()
+        .any(|d| d.range == shown.range && d.code == shown.code && d.message == shown.message);
+    let wanted = params.range;
+    // A selection of whole lines ends at the start of the next one.
+    let last_line = if wanted.end.character == 0 && wanted.end.line > wanted.start.line {
+        wanted.end.line - 1
+    } else {
+        wanted.end.line
+    };
+    let range = shown.range;
+    named || (range.start.line <= last_line && wanted.start.line <= range.end.line)
 }
 
 /// The settings for the corpus at `root`: the nearest `fmlint.toml` at or
