@@ -758,3 +758,109 @@ fn latin1(text: &str) -> Vec<u8> {
         .map(|c| u8::try_from(u32::from(c)).unwrap())
         .collect()
 }
+
+/// Without `fmlint.toml` or `.git` the client sends no root: the server
+/// serves its working directory (where the editor was started), as
+/// `fmlint check` does, and names it in the progress title.
+#[test]
+fn without_a_marker_the_server_serves_its_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    if fmlint_engine::root::marked_root(&root).is_some() {
+        eprintln!(
+            "skipped: a marker above {} decides the root",
+            root.display()
+        );
+        return;
+    }
+    let other = "Deep Sky";
+    let comet = article_path(&root, SUBJECT, COMET);
+    let comet_text = article(1, SUBJECT, COMET, &related(1, 2, other, METEOR));
+    write(&comet, &comet_text);
+    write(
+        &article_path(&root, other, METEOR),
+        &article(2, other, METEOR, ""),
+    );
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": {"debounceMs": 20},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    let comet_uri = uri(&comet);
+    client.open(&comet_uri, &comet_text);
+    let begin = client.wait_for("the start of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"
+    });
+    assert_eq!(
+        begin["params"]["value"]["title"],
+        format!("fmlint: indexing {}", root.display()),
+        "{begin}"
+    );
+    let end = client.wait_for("the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    assert_eq!(end["params"]["value"]["message"], "2 files", "{end}");
+    client.change(&comet_uri, 2, &comet_text);
+    assert_eq!(client.diagnostics(&comet_uri, Some(2)), Vec::<Value>::new());
+    assert_eq!(client.stop(), 0);
+}
+
+/// A client that cannot watch files (Neovim on Linux by default): the
+/// server watches the corpus itself, and a file deleted, restored or
+/// rewritten on disk changes its open referrer's findings.
+#[test]
+fn without_client_watching_the_server_sees_changes_on_disk() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&root),
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": {"debounceMs": 20},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    client.wait_for("the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let meteor = article_path(&root, SUBJECT, METEOR);
+    let meteor_uri = uri(&meteor);
+    client.open(&meteor_uri, &fs::read_to_string(&meteor).unwrap());
+    assert_eq!(
+        client.diagnostics(&meteor_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+
+    let comet = article_path(&root, SUBJECT, COMET);
+    let comet_text = fs::read_to_string(&comet).unwrap();
+    fs::remove_file(&comet).unwrap();
+    let found = client.diagnostics(&meteor_uri, Some(1));
+    assert_eq!(codes(&found), ["dangling-reference"], "{found:#?}");
+    // Restored (as `git checkout` does): the false finding goes.
+    write(&comet, &comet_text);
+    assert_eq!(
+        client.diagnostics(&meteor_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+    // Rewritten with another title: the meteor's mirror of it is stale.
+    write(
+        &comet,
+        &comet_text.replace("    What is a comet?", "    What is a comet, really?"),
+    );
+    let found = client.diagnostics(&meteor_uri, Some(1));
+    assert!(codes(&found).contains(&"stale-reference"), "{found:#?}");
+    write(&comet, &comet_text);
+    assert_eq!(
+        client.diagnostics(&meteor_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(client.stop(), 0);
+}

@@ -6,6 +6,8 @@
 //! - [`transport`]: the protocol's framing on byte streams;
 //! - [`positions`]: positions and URIs in the protocol's terms;
 //! - [`ignore`]: the edits of the "ignore this finding" quick fixes;
+//! - [`watch`]: our own watch of the corpus on disk, for clients that
+//!   cannot watch files for us;
 //! - [`workspace`]: the corpus as the editor sees it (open buffers over the
 //!   files on disk), re-checked incrementally on each change.
 //!
@@ -15,6 +17,7 @@ pub mod ignore;
 pub mod positions;
 pub mod server;
 mod transport;
+mod watch;
 pub mod workspace;
 
 pub use server::run;

@@ -36,6 +36,7 @@ use serde_json::{json, Value as Json};
 use crate::ignore::{ignore_here, ignore_in_file, suppressible};
 use crate::positions::{path_to_uri, uri_to_path, Encoding, Positions};
 use crate::transport::{read_messages, write_messages, Incoming, Outgoing};
+use crate::watch::{self, Watch};
 use crate::workspace::{self, Workspace};
 use fmlint_linter::diagnostic::{Diagnostic, Severity};
 use fmlint_linter::settings::Settings;
@@ -107,16 +108,28 @@ struct Server {
     workspaces: BTreeMap<PathBuf, Workspace>,
     /// Roots being scanned, and how their progress was announced.
     scanning: BTreeMap<PathBuf, Progress>,
-    /// File events that arrived while their root was being scanned.
-    deferred_events: Vec<(PathBuf, Arc<Path>)>,
-    scans_tx: Sender<(PathBuf, Result<workspace::Scan>)>,
-    scans_rx: Receiver<(PathBuf, Result<workspace::Scan>)>,
+    /// Paths changed on disk while their root was being scanned.
+    deferred_events: Vec<PathBuf>,
+    scans_tx: Sender<Scanned>,
+    scans_rx: Receiver<Scanned>,
+    /// Our own watches of the corpora, when the client cannot watch.
+    watches: BTreeMap<PathBuf, Watch>,
+    disk_tx: Sender<watch::Changes>,
+    disk_rx: Receiver<watch::Changes>,
     documents: HashMap<lsp::Uri, Document>,
     /// Edited documents waiting for the editor to be quiet.
     dirty: HashSet<lsp::Uri>,
     deadline: Option<Instant>,
     next_id: i32,
     exit_code: u8,
+}
+
+/// What a background scan of a corpus root sends back: the scan, and the
+/// watch started before it (when the server watches the disk itself).
+struct Scanned {
+    root: PathBuf,
+    scan: Result<workspace::Scan>,
+    watch: Option<Result<Watch, String>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -129,6 +142,7 @@ enum State {
 impl Server {
     fn new(out: Sender<Outgoing>) -> Self {
         let (scans_tx, scans_rx) = unbounded();
+        let (disk_tx, disk_rx) = unbounded();
         Server {
             out,
             state: State::Uninitialized,
@@ -141,6 +155,9 @@ impl Server {
             deferred_events: Vec::new(),
             scans_tx,
             scans_rx,
+            watches: BTreeMap::new(),
+            disk_tx,
+            disk_rx,
             documents: HashMap::new(),
             dirty: HashSet::new(),
             deadline: None,
@@ -165,9 +182,14 @@ impl Server {
                         return self.exit_code;
                     }
                 }
-                recv(self.scans_rx) -> scan => {
-                    if let Ok((root, scan)) = scan {
-                        self.guarded(|server| server.scanned(root, scan));
+                recv(self.scans_rx) -> scanned => {
+                    if let Ok(scanned) = scanned {
+                        self.guarded(|server| server.scanned(scanned));
+                    }
+                }
+                recv(self.disk_rx) -> changes => {
+                    if let Ok((root, changes)) = changes {
+                        self.guarded(|server| server.disk_changed(&root, changes));
                     }
                 }
                 default(timeout) => {}
@@ -457,10 +479,22 @@ impl Server {
     /// Starts serving the corpus that holds `folder`.
     fn add_folder(&mut self, folder: &Path) -> Option<PathBuf> {
         let folder = folder.canonicalize().ok()?;
-        let root = fmlint_engine::root::find_corpus_root(std::slice::from_ref(&folder));
+        let found = fmlint_engine::root::corpus_root(
+            std::slice::from_ref(&folder),
+            fmlint_engine::root::working_directory().as_deref(),
+        );
+        let root = found.dir;
         if self.workspaces.contains_key(&root) {
             return Some(root);
         }
+        self.log(
+            lsp::MessageType::INFO,
+            format!(
+                "fmlint: corpus root {} ({})",
+                root.display(),
+                found.chosen_by
+            ),
+        );
         let settings = match settings_for(&root) {
             Ok(settings) => Arc::new(settings),
             Err(error) => {
@@ -491,11 +525,19 @@ impl Server {
         };
         self.scanning.insert(root.clone(), progress);
         let tx = self.scans_tx.clone();
+        let disk_tx = (!self.watch_registration).then(|| self.disk_tx.clone());
         let scan_root = root.clone();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         std::thread::spawn(move || {
+            // Watching starts first: a change during the scan is not lost
+            // (it is taken in once the scan is).
+            let watch = disk_tx.map(|disk_tx| watch::watch(&scan_root, disk_tx));
             let scan = workspace::scan(&scan_root, &settings, threads);
-            let _ = tx.send((scan_root, scan));
+            let _ = tx.send(Scanned {
+                root: scan_root,
+                scan,
+                watch,
+            });
         });
         Some(root)
     }
@@ -514,6 +556,7 @@ impl Server {
                 .any(|d| d.place.as_ref().is_some_and(|(r, _)| *r == root));
             if !still_open {
                 self.workspaces.remove(&root);
+                self.watches.remove(&root);
             }
         }
         for added in &event.added {
@@ -523,12 +566,23 @@ impl Server {
         }
     }
 
-    fn scanned(&mut self, root: PathBuf, scan: Result<workspace::Scan>) {
+    fn scanned(&mut self, scanned: Scanned) {
+        let Scanned { root, scan, watch } = scanned;
         let progress = self.scanning.remove(&root);
         let Some(workspace) = self.workspaces.get_mut(&root) else {
             return;
         };
         let mut errors = Vec::new();
+        match watch {
+            Some(Ok(watch)) => {
+                self.watches.insert(root.clone(), watch);
+            }
+            Some(Err(error)) => errors.push(format!(
+                "cannot watch {} for changes on disk: {error}",
+                root.display()
+            )),
+            None => {}
+        }
         match scan {
             Ok(scan) => {
                 errors.clone_from(&scan.errors);
@@ -537,15 +591,13 @@ impl Server {
             Err(error) => errors.push(format!("cannot index {}: {error:#}", root.display())),
         }
         let files = workspace.len();
-        let deferred: Vec<Arc<Path>> = {
-            let (mine, others) = std::mem::take(&mut self.deferred_events)
+        let (deferred, others): (Vec<PathBuf>, Vec<PathBuf>) =
+            std::mem::take(&mut self.deferred_events)
                 .into_iter()
-                .partition(|(r, _)| *r == root);
-            self.deferred_events = others;
-            mine.into_iter().map(|(_, path)| path).collect()
-        };
+                .partition(|path| path.starts_with(&root));
+        self.deferred_events = others;
         for path in deferred {
-            workspace.reload(path);
+            workspace.changed_on_disk(&path);
         }
         for error in errors {
             self.log(lsp::MessageType::WARNING, format!("fmlint: {error}"));
@@ -570,7 +622,7 @@ impl Server {
         self.progress(
             &token,
             lsp::WorkDoneProgress::Begin(lsp::WorkDoneProgressBegin {
-                title: "fmlint: indexing".into(),
+                title: format!("fmlint: indexing {}", root.display()),
                 cancellable: Some(false),
                 message: Some(root.display().to_string()),
                 percentage: None,
@@ -708,35 +760,48 @@ impl Server {
     }
 
     fn files_changed(&mut self, events: &[lsp::FileEvent]) {
-        for event in events {
-            let Some(path) = uri_to_path(&event.uri) else {
+        let paths = events
+            .iter()
+            .filter_map(|event| uri_to_path(&event.uri))
+            .map(|path| {
+                // A deleted file cannot be canonicalized: use its folder.
+                path.canonicalize()
+                    .ok()
+                    .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
+                    .unwrap_or(path)
+            })
+            .collect();
+        self.paths_changed(paths);
+    }
+
+    /// What our own watch of `root` saw.
+    fn disk_changed(&mut self, root: &Path, changes: Result<Vec<PathBuf>, String>) {
+        match changes {
+            Ok(paths) => self.paths_changed(paths),
+            Err(error) => self.log(
+                lsp::MessageType::WARNING,
+                format!("fmlint: watching {}: {error}", root.display()),
+            ),
+        }
+    }
+
+    /// Reads again what changed on disk (absolute, canonical paths of files
+    /// or folders) and republishes the open documents it affects.
+    fn paths_changed(&mut self, paths: Vec<PathBuf>) {
+        for path in paths {
+            // The innermost root holding it.
+            let Some((root, ws)) = self
+                .workspaces
+                .iter_mut()
+                .rev()
+                .find(|(root, _)| path.starts_with(root))
+            else {
                 continue;
             };
-            // A deleted file cannot be canonicalized: use its folder.
-            let canonical = path
-                .canonicalize()
-                .ok()
-                .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
-                .unwrap_or(path);
-            let mut target = None;
-            for (root, ws) in self.workspaces.iter_mut().rev() {
-                if !canonical.starts_with(root) {
-                    continue;
-                }
-                if let Some(relative) = ws.relative(&canonical) {
-                    target = Some((root.clone(), relative, ws.is_indexed()));
-                }
-                break;
-            }
-            let Some((root, relative, indexed)) = target else {
-                continue;
-            };
-            if indexed {
-                if let Some(ws) = self.workspaces.get_mut(&root) {
-                    ws.reload(relative);
-                }
-            } else {
-                self.deferred_events.push((root, relative));
+            if ws.is_indexed() {
+                ws.changed_on_disk(&path);
+            } else if self.scanning.contains_key(root) {
+                self.deferred_events.push(path);
             }
         }
         self.republish(&HashSet::new());

@@ -248,6 +248,41 @@ impl Workspace {
         self.set_summary(path, summary);
     }
 
+    /// Takes in a change on disk at `path` (absolute): a file or a folder
+    /// created, modified, deleted or renamed (each of a rename's two
+    /// paths arrives on its own).
+    pub fn changed_on_disk(&mut self, path: &Path) {
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return;
+        };
+        if path.is_dir() {
+            // A folder created or renamed into the corpus: its files.
+            let everything = FileFilter::new(&["**".to_string()], &[]);
+            let Ok(everything) = everything else { return };
+            let (files, _) = walk(path, &everything, 1);
+            for file in files {
+                if let Some(relative) = self.relative(&file) {
+                    self.reload(relative);
+                }
+            }
+        } else if path.exists() {
+            if let Some(relative) = self.relative(path) {
+                self.reload(relative);
+            }
+        } else {
+            // Gone: the file, or every file of a folder.
+            let gone: Vec<Arc<Path>> = self
+                .files
+                .keys()
+                .filter(|file| file.starts_with(relative))
+                .cloned()
+                .collect();
+            for file in gone {
+                self.reload(file);
+            }
+        }
+    }
+
     /// Records whether the file's bytes on disk are text; a file not
     /// (yet) on disk counts as text.
     fn check_disk(&mut self, path: &Arc<Path>) {

@@ -17,14 +17,14 @@
 //! (what the user named) are different sets: `fmlint check one.md` still
 //! sees every article under the corpus root.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use fmlint_linter::settings::Settings;
 
 use crate::cache::Cache;
-use crate::root::find_corpus_root;
+use crate::root::{corpus_root as root_rule, RootRule};
 
 mod affected;
 mod corpus;
@@ -56,8 +56,9 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         result.elapsed = start.elapsed();
         return Ok(result);
     }
-    let root = corpus_root(target, &targets.given)?;
+    let (root, chosen_by) = corpus_root(target, &targets.given, &cwd)?;
     result.corpus_root = Some(root.clone());
+    result.root_chosen_by = chosen_by;
     let files = discover::files(&root, &targets, target, settings, &cwd, &mut result.errors)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(crate::workers::workers(target.threads, files.len()))
@@ -95,12 +96,22 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
     Ok(result)
 }
 
-/// `--corpus-root` when given, else the root the named paths lie in.
-fn corpus_root(target: &Target, given: &[PathBuf]) -> Result<PathBuf> {
+/// `--corpus-root` when given, else the root the named paths lie in (and
+/// which part of the root rule chose it).
+fn corpus_root(
+    target: &Target,
+    given: &[PathBuf],
+    cwd: &Path,
+) -> Result<(PathBuf, Option<RootRule>)> {
     match &target.corpus_root {
-        Some(root) => root
-            .canonicalize()
-            .with_context(|| format!("corpus root {}", root.display())),
-        None => Ok(find_corpus_root(given)),
+        Some(root) => Ok((
+            root.canonicalize()
+                .with_context(|| format!("corpus root {}", root.display()))?,
+            None,
+        )),
+        None => {
+            let found = root_rule(given, Some(cwd));
+            Ok((found.dir, Some(found.chosen_by)))
+        }
     }
 }
