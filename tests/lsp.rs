@@ -864,3 +864,118 @@ fn without_client_watching_the_server_sees_changes_on_disk() {
     );
     assert_eq!(client.stop(), 0);
 }
+
+/// Completion, hover and go-to-definition inside the front matter, from
+/// the schema and the corpus's ids.
+#[test]
+fn completion_hover_and_definition_in_the_header() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    let init = client.initialize(&root, &["utf-16"]);
+    let capabilities = &init["result"]["capabilities"];
+    assert!(capabilities["completionProvider"].is_object(), "{init}");
+    assert_eq!(capabilities["hoverProvider"], true, "{init}");
+    assert_eq!(capabilities["definitionProvider"], true, "{init}");
+    let path = article_path(&root, SUBJECT, "What is a quasar?");
+    let path_uri = uri(&path);
+    let text = "---\n_schema: \nid: 7\n\nseo:\n  title: QuickTakes | Star Gazing\n  pa\nrelated_article1:\n    id: 2\nfile_name: what-is-a-comet.md\n---\n";
+    write(&path, text);
+    client.open(&path_uri, text);
+    client.diagnostics(&path_uri, Some(1));
+    let mut ask = |method: &str, line: usize, character: usize| {
+        let response = client.request(
+            method,
+            json!({"textDocument": {"uri": path_uri}, "position": {"line": line, "character": character}}),
+        );
+        assert!(response.get("error").is_none(), "{response}");
+        response["result"].clone()
+    };
+    let labels = |result: &Value| -> Vec<String> {
+        result["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Keys on an empty line: required ones first, not those present.
+    let keys = ask("textDocument/completion", 3, 0);
+    let names = labels(&keys);
+    assert_eq!(names[..3], ["date", "title", "article_title"], "{names:?}");
+    assert!(!names.contains(&"id".to_string()), "{names:?}");
+    assert!(!names.contains(&"seo".to_string()), "{names:?}");
+    let optional = names.iter().position(|n| n == "score").unwrap();
+    assert!(
+        names.iter().position(|n| n == "url").unwrap() < optional,
+        "{names:?}"
+    );
+    let date = &keys["items"][0];
+    assert!(
+        date["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("YYYY-MM-DD"),
+        "{date}"
+    );
+    assert_eq!(date["detail"], "string", "{date}");
+    // Keys of a nested mapping.
+    let names = labels(&ask("textDocument/completion", 6, 4));
+    assert_eq!(names, ["page_description", "page_keywords"], "{names:?}");
+    // The values a key allows.
+    let names = labels(&ask("textDocument/completion", 1, 9));
+    assert_eq!(names, ["default"]);
+    // Reference ids, each with its article's title.
+    let ids = ask("textDocument/completion", 8, 9);
+    let meteor = ids["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "2")
+        .unwrap_or_else(|| panic!("{ids}"));
+    assert_eq!(meteor["detail"], METEOR, "{meteor}");
+    assert!(!labels(&ids).contains(&"1".to_string()), "typed 2: {ids}");
+
+    // Hover: a key's description and type; a reference's target.
+    let hover = ask("textDocument/hover", 2, 0);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("integer") && shown.contains("Unique across the corpus"),
+        "{shown}"
+    );
+    let hover = ask("textDocument/hover", 8, 8);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains(METEOR), "{shown}");
+    assert!(
+        shown.contains("content/learn/star-gazing/what-is-a-meteor.md"),
+        "{shown}"
+    );
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": 8, "character": 8}, "end": {"line": 8, "character": 9}})
+    );
+
+    // Definition: the referenced article's id, and a path's file.
+    let meteor_path = article_path(&root, SUBJECT, METEOR);
+    let found = ask("textDocument/definition", 8, 8);
+    assert_eq!(found[0]["uri"], uri(&meteor_path), "{found}");
+    let id_line = fs::read_to_string(&meteor_path)
+        .unwrap()
+        .lines()
+        .position(|l| l == "id: 2")
+        .unwrap();
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({"line": id_line, "character": 4}),
+        "{found}"
+    );
+    let found = ask("textDocument/definition", 9, 12);
+    assert_eq!(
+        found[0]["uri"],
+        uri(&article_path(&root, SUBJECT, COMET)),
+        "{found}"
+    );
+    // Outside the header: nothing.
+    assert_eq!(ask("textDocument/hover", 10, 0), Value::Null);
+    assert_eq!(client.stop(), 0);
+}

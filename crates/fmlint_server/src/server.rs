@@ -33,6 +33,7 @@ use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response}
 use lsp_types as lsp;
 use serde_json::{json, Value as Json};
 
+use crate::assist;
 use crate::ignore::{ignore_here, ignore_in_file, suppressible};
 use crate::positions::{path_to_uri, uri_to_path, Encoding, Positions};
 use crate::transport::{read_messages, write_messages, Incoming, Outgoing};
@@ -289,6 +290,24 @@ impl Server {
                 };
                 self.respond(id, result);
             }
+            (State::Running, "textDocument/completion") => {
+                let result = self.answer(params, |server, p: lsp::CompletionParams| {
+                    server.completion(&p.text_document_position)
+                });
+                self.respond(id, result);
+            }
+            (State::Running, "textDocument/hover") => {
+                let result = self.answer(params, |server, p: lsp::HoverParams| {
+                    server.hover(&p.text_document_position_params)
+                });
+                self.respond(id, result);
+            }
+            (State::Running, "textDocument/definition") => {
+                let result = self.answer(params, |server, p: lsp::GotoDefinitionParams| {
+                    server.definition(&p.text_document_position_params)
+                });
+                self.respond(id, result);
+            }
             (State::Running, method) => {
                 self.respond(
                     id,
@@ -298,6 +317,21 @@ impl Server {
                     )),
                 );
             }
+        }
+    }
+
+    /// Parses a request's params and runs `work` on them (guarded), as a
+    /// JSON result or error.
+    fn answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+        &mut self,
+        params: Json,
+        work: impl FnOnce(&mut Self, P) -> R,
+    ) -> Result<Json, (ErrorCode, String)> {
+        let params = serde_json::from_value::<P>(params)
+            .map_err(|error| (ErrorCode::InvalidParams, format!("invalid params: {error}")))?;
+        match self.guarded(|server| work(server, params)) {
+            Some(result) => Ok(serde_json::to_value(result).unwrap_or(Json::Null)),
+            None => Err((ErrorCode::InternalError, "internal error".into())),
         }
     }
 
@@ -421,6 +455,9 @@ impl Server {
                     ..Default::default()
                 },
             )),
+            completion_provider: Some(lsp::CompletionOptions::default()),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
             workspace: Some(lsp::WorkspaceServerCapabilities {
                 workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                     supported: Some(true),
@@ -1025,6 +1062,183 @@ impl Server {
             .collect()
     }
 
+    // -- completion, hover, definition ----------------------------------------
+
+    /// The document at `at`, its workspace and path there, and the place
+    /// of the cursor in its header.
+    fn assist_place(
+        &self,
+        at: &lsp::TextDocumentPositionParams,
+    ) -> Option<(&Document, &Workspace, &Arc<Path>, assist::Place)> {
+        let document = self.documents.get(&at.text_document.uri)?;
+        let (root, path) = document.place.as_ref()?;
+        let ws = self.workspaces.get(root)?;
+        let offset = Positions::new(&document.text, self.encoding).offset(at.position);
+        let place = assist::place(&document.text, offset)?;
+        Some((document, ws, path, place))
+    }
+
+    fn completion(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::CompletionResponse> {
+        let (_, ws, path, place) = self.assist_place(at)?;
+        let collection = ws.settings().collection_for(path)?;
+        let schema = collection
+            .schema
+            .as_ref()
+            .map(|s| assist::Schema::new(s.document()));
+        let mut items = Vec::new();
+        let mut incomplete = false;
+        if place.on_key {
+            for (i, key) in schema
+                .map(|s| s.keys(&place.parents))
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                if place.siblings.contains(&key.name) {
+                    continue;
+                }
+                items.push(lsp::CompletionItem {
+                    label: key.name.clone(),
+                    kind: Some(lsp::CompletionItemKind::PROPERTY),
+                    detail: Some(key_detail(&key)),
+                    documentation: key.description.map(|d| {
+                        lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                            kind: lsp::MarkupKind::Markdown,
+                            value: d.to_string(),
+                        })
+                    }),
+                    insert_text: Some(format!("{}: ", key.name)),
+                    sort_text: Some(format!("{i:04}")),
+                    ..Default::default()
+                });
+            }
+        } else if let Some(target) = assist::reference_target(collection, &place) {
+            let (targets, more) = assist::ids_matching(ws, target, &place.typed);
+            incomplete = more;
+            for (i, target) in targets.into_iter().enumerate() {
+                items.push(lsp::CompletionItem {
+                    label: target.id.clone(),
+                    kind: Some(lsp::CompletionItemKind::REFERENCE),
+                    detail: target.title.clone(),
+                    documentation: Some(lsp::Documentation::String(
+                        target.path.display().to_string(),
+                    )),
+                    filter_text: Some(format!(
+                        "{} {}",
+                        target.id,
+                        target.title.unwrap_or_default()
+                    )),
+                    insert_text: Some(target.id),
+                    sort_text: Some(format!("{i:04}")),
+                    ..Default::default()
+                });
+            }
+        } else if let (Some(schema), Some((key, _))) = (schema, &place.key) {
+            let mut path = place.parents.clone();
+            path.push(key.clone());
+            for (i, value) in schema
+                .key(&path)
+                .map(|k| k.values)
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                items.push(lsp::CompletionItem {
+                    label: value,
+                    kind: Some(lsp::CompletionItemKind::ENUM_MEMBER),
+                    sort_text: Some(format!("{i:04}")),
+                    ..Default::default()
+                });
+            }
+        }
+        Some(lsp::CompletionResponse::List(lsp::CompletionList {
+            is_incomplete: incomplete,
+            items,
+        }))
+    }
+
+    fn hover(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let (document, ws, path, place) = self.assist_place(at)?;
+        let collection = ws.settings().collection_for(path)?;
+        let positions = Positions::new(&document.text, self.encoding);
+        let span = |range: &std::ops::Range<usize>| {
+            fmlint_linter::diagnostic::Span::new(range.start, range.end)
+        };
+        let (markdown, range) = if place.on_key {
+            let (key, range) = place.key.as_ref()?;
+            let schema = assist::Schema::new(collection.schema.as_ref()?.document());
+            let mut path = place.parents.clone();
+            path.push(key.clone());
+            let doc = schema.key(&path)?;
+            let mut text = format!("**{key}**: {}", key_detail(&doc));
+            if let Some(description) = doc.description {
+                text.push_str("\n\n");
+                text.push_str(description);
+            }
+            (text, range)
+        } else {
+            let target = assist::reference_target(collection, &place)?;
+            let (id, range) = place.value.as_ref()?;
+            let targets = assist::targets_with_id(ws, target, id);
+            if targets.is_empty() {
+                (format!("no article has id {id}"), range)
+            } else {
+                let lines: Vec<String> = targets
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "**{}**  \n`{}`",
+                            t.title.as_deref().unwrap_or("(no title)"),
+                            t.path.display()
+                        )
+                    })
+                    .collect();
+                (lines.join("\n\n"), range)
+            }
+        };
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(positions.range(span(range))),
+        })
+    }
+
+    fn definition(
+        &self,
+        at: &lsp::TextDocumentPositionParams,
+    ) -> Option<lsp::GotoDefinitionResponse> {
+        let (_, ws, path, place) = self.assist_place(at)?;
+        let collection = ws.settings().collection_for(path)?;
+        let (value, _) = place.value.as_ref().filter(|_| !place.on_key)?;
+        let root = ws.root();
+        let mut texts = HashMap::new();
+        let locations: Vec<lsp::Location> = match assist::reference_target(collection, &place) {
+            Some(target) => assist::targets_with_id(ws, target, value)
+                .into_iter()
+                .filter_map(|t| {
+                    let file = root.join(&t.path);
+                    let range = self.range_in_file(&file, t.location, &mut texts);
+                    Some(lsp::Location {
+                        uri: path_to_uri(&file)?,
+                        range,
+                    })
+                })
+                .collect(),
+            None => assist::path_value(root, path, value)
+                .and_then(|file| {
+                    Some(lsp::Location {
+                        uri: path_to_uri(&file)?,
+                        range: lsp::Range::default(),
+                    })
+                })
+                .into_iter()
+                .collect(),
+        };
+        (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
+    }
+
     // -- output -------------------------------------------------------------
 
     fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
@@ -1071,6 +1285,23 @@ impl Server {
             "error": { "code": code as i32, "message": message },
         })));
     }
+}
+
+/// A key's type as hover and completion show it: `string`, `integer`,
+/// `"a" | "b"` for an enum.
+fn key_detail(key: &assist::KeyDoc<'_>) -> String {
+    if !key.values.is_empty() {
+        return key
+            .values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+    }
+    if key.types.is_empty() {
+        return "any".to_string();
+    }
+    key.types.join(" | ")
 }
 
 /// Whether a code action request is about a published finding: the

@@ -315,6 +315,23 @@ impl Workspace {
         paths
     }
 
+    /// Every corpus file with a usable header and its summary.
+    pub fn summaries(&self) -> impl Iterator<Item = (&Arc<Path>, &Summary)> {
+        self.files
+            .iter()
+            .filter_map(|(path, summary)| Some((path, summary.as_ref()?)))
+    }
+
+    /// The files of `collection` holding `id`, in path order.
+    pub fn holders(&self, collection: usize, id: &str) -> Vec<(Arc<Path>, &Summary)> {
+        self.by_id
+            .get(&(collection, id.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|path| Some((path.clone(), self.files.get(path)?.as_ref()?)))
+            .collect()
+    }
+
     /// An open document's text.
     pub fn text(&self, path: &Path) -> Option<&Arc<str>> {
         self.open.get(path).map(|open| &open.text)
