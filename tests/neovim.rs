@@ -205,6 +205,13 @@ fn session(nvim: &Path, snippet: &str, steps: &str) -> (Vec<String>, Option<i32>
     .unwrap();
     let checks = results["checks"].as_array().unwrap();
     assert!(!checks.is_empty(), "{results}");
+    for c in checks {
+        eprintln!(
+            "{} {}",
+            if c["ok"] == true { "ok  " } else { "FAIL" },
+            c["name"]
+        );
+    }
     let failed = checks
         .iter()
         .filter(|c| c["ok"] != true)

@@ -129,6 +129,26 @@ local function session()
   -- meteor's mirror of it stale; undoing it clears that.
   local meteor = open(env.FMLINT_REFERRER)
   local comet = open(env.FMLINT_TARGET)
+
+  -- Completion, hover and definition in the meteor's header.
+  local id_line = line_of(meteor, '^    id: 1$')
+  local items = request(meteor, 'textDocument/completion', id_line, 9)
+  items = items and (items.items or items) or {}
+  local comet_item = vim.iter(items):find(function(item)
+    return item.label == '1'
+  end)
+  check('completing a reference id offers the article with its title',
+    comet_item ~= nil and comet_item.detail == 'What is a comet?', items)
+  local hover = request(meteor, 'textDocument/hover', id_line, 8)
+  local shown = hover and hover.contents and hover.contents.value or ''
+  check('hovering a reference id shows its title', shown:find('What is a comet?', 1, true) ~= nil, hover)
+  hover = request(meteor, 'textDocument/hover', line_of(meteor, '^id: '), 0)
+  shown = hover and hover.contents and hover.contents.value or ''
+  check('hovering a key shows its description', shown:find('Unique across the corpus', 1, true) ~= nil, hover)
+  local found = request(meteor, 'textDocument/definition', id_line, 8)
+  local target = found and found[1] and vim.uri_to_fname(found[1].uri)
+  check('a reference id leads to its article', target == root .. '/' .. env.FMLINT_TARGET, found)
+
   local title = line_of(comet, '^    What is a comet%?$')
   vim.api.nvim_buf_set_lines(comet, title, title + 1, false, { '    What is a comet, really?' })
   check('an edit in one buffer judges the other again', wait(function()
