@@ -4,7 +4,9 @@
 //! cannot rot), driven by `tests/neovim/session.lua` as a user would:
 //! open a broken article, apply a quick fix from the start of its line,
 //! edit another buffer and see the cross-file update, change files on disk
-//! and see their referrer update, open a file that is not text, quit.
+//! and see their referrer update, open a file that is not text, complete,
+//! hover and go to a reference's article, quit; and, in a corpus without
+//! `fmlint.toml` or `.git`, see the working directory taken as the root.
 //!
 //! The snippet runs `fmlint` from `PATH`; the test puts a small wrapper of
 //! the binary under test there, which records the server's exit code.
@@ -29,7 +31,7 @@ const QUASAR: &str = "What is a quasar?";
 const UNREADABLE: &str = "content/learn/star-gazing/broken-bytes.md";
 
 /// How long one Neovim session may take before it is killed.
-const SESSION_LIMIT: Duration = Duration::from_secs(300);
+const SESSION_LIMIT: Duration = Duration::from_secs(180);
 
 /// The Neovim to run, or `None` (after saying why) when the test is to be
 /// skipped.
@@ -112,6 +114,25 @@ fn corpus(root: &Path) {
     write(root, UNREADABLE, &not_text);
 }
 
+/// A corpus without fmlint.toml or .git: the comet refers to an article
+/// in another folder (which resolves when the corpus is the whole tree)
+/// and to an id no article has (which always dangles).
+fn unmarked_corpus(root: &Path) {
+    let other = "Deep Sky";
+    let comet = qt::article(
+        1,
+        SUBJECT,
+        COMET,
+        &(related(1, 2, other, QUASAR) + &related(2, 99999, SUBJECT, "What was Vulcan?")),
+    );
+    write(root, &path_of(SUBJECT, COMET), &comet);
+    write(
+        root,
+        &path_of(other, QUASAR),
+        &qt::article(2, other, QUASAR, ""),
+    );
+}
+
 /// `fmlint` for the snippet to find on `PATH`: the binary under test,
 /// recording its exit code in `exit_file`.
 fn wrapper(bin_dir: &Path, exit_file: &Path) {
@@ -140,7 +161,11 @@ fn session(nvim: &Path, snippet: &str, steps: &str) -> (Vec<String>, Option<i32>
     for d in [&root, &bin, &home] {
         fs::create_dir_all(d).unwrap();
     }
-    corpus(&root);
+    if steps == "unmarked" {
+        unmarked_corpus(&root);
+    } else {
+        corpus(&root);
+    }
     let exit_file = top.join("server-exit");
     wrapper(&bin, &exit_file);
     let snippet_file = top.join("snippet.lua");
@@ -153,7 +178,12 @@ fn session(nvim: &Path, snippet: &str, steps: &str) -> (Vec<String>, Option<i32>
     .unwrap();
     let mut child = Command::new(nvim)
         .args(["--headless", "--clean", "-c"])
-        .arg(format!("luafile {}", script.display()))
+        // A script that fails to load quits with its error instead of
+        // waiting at Neovim's prompt.
+        .arg(format!(
+            "lua local ok, err = pcall(dofile, {:?}) if not ok then io.stderr:write(tostring(err)) vim.cmd('cquit 3') end",
+            script.display().to_string()
+        ))
         .current_dir(&root)
         .env("PATH", path)
         .env("HOME", &home)
@@ -251,6 +281,14 @@ fn a_neovim_session_with_the_documented_snippets() {
     assert!(
         failed.is_empty(),
         "with the 0.11 snippet:\n{}",
+        failed.join("\n")
+    );
+    assert_eq!(exit, Some(0), "the server's exit code");
+    // No marker: the server serves Neovim's working directory.
+    let (failed, exit) = session(&nvim, &snippets[0], "unmarked");
+    assert!(
+        failed.is_empty(),
+        "without a marker:\n{}",
         failed.join("\n")
     );
     assert_eq!(exit, Some(0), "the server's exit code");

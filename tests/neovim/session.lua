@@ -88,8 +88,45 @@ local function request(buf, method, line, col)
   return response and response.result
 end
 
+local progress = {}
+vim.api.nvim_create_autocmd('LspProgress', {
+  callback = function(ev)
+    local value = ev.data and ev.data.params and ev.data.params.value or {}
+    if value.kind == 'begin' then
+      progress.title = value.title
+    elseif value.kind == 'end' then
+      progress.ended = true
+    end
+  end,
+})
+
+--- Without fmlint.toml or .git: Neovim finds no root and starts the
+--- server in its working directory (the corpus's top folder), which the
+--- server takes as the corpus: a reference into another folder resolves.
+local function unmarked()
+  local comet = open(env.FMLINT_TARGET)
+  check('indexing ends', wait(function()
+    return progress.ended
+  end), progress)
+  check('the progress title names the working directory as the root',
+    progress.title == 'fmlint: indexing ' .. root, progress.title)
+  -- The comet's second reference dangles wherever the root is; its
+  -- first, into another folder, only if the root were the comet's folder.
+  check('the cross-file findings arrive', wait(function()
+    return has(comet, 'dangling-reference') ~= nil
+  end), codes(comet))
+  local dangling = vim.tbl_filter(function(d)
+    return d.code == 'dangling-reference'
+  end, vim.diagnostic.get(comet))
+  check('a reference into another folder resolves',
+    #dangling == 1 and dangling[1].message:find('related_article2', 1, true) ~= nil, dangling)
+end
+
 local function session()
   dofile(env.FMLINT_SNIPPET)
+  if env.FMLINT_STEPS == 'unmarked' then
+    return unmarked()
+  end
 
   -- A broken article: its findings appear.
   local quasar = open(env.FMLINT_BROKEN)
