@@ -624,3 +624,52 @@ fn long_runs_show_progress_and_end_with_the_counts_by_rule() {
     assert!(!stdout.contains("Findings by rule"), "{stdout}");
     assert!(!stderr.contains("checking:"), "{stderr}");
 }
+
+/// Without `fmlint.toml` or `.git`, the corpus is the working directory
+/// when it holds the named paths, else the named paths' common folder; a
+/// dangling reference then says which root it was judged against.
+#[test]
+fn without_a_marker_the_root_is_the_working_directory_or_the_named_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path().canonicalize().unwrap();
+    if fmlint_engine::root::marked_root(&top).is_some() {
+        eprintln!("skipped: a marker above {} decides the root", top.display());
+        return;
+    }
+    let comet = write_article(
+        &top,
+        1,
+        "Star Gazing",
+        "What is a comet?",
+        &related(1, 2, "Deep Sky", "What is a quasar?"),
+    );
+    write_article(&top, 2, "Deep Sky", "What is a quasar?", "");
+    // From the top: the quasar in the other folder is in the corpus.
+    fmlint()
+        .current_dir(&top)
+        .args(["check", "content/learn/star-gazing/what-is-a-comet.md"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("note:").not());
+    // From the comet's folder, only that folder is the corpus.
+    let folder = comet.parent().unwrap();
+    fmlint()
+        .current_dir(folder)
+        .args(["check", "--format", "concise", "what-is-a-comet.md"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("dangling-reference"))
+        .stderr(predicate::str::contains(format!(
+            "fmlint: note: references were resolved against the articles under {} (no fmlint.toml or .git above it: the working directory)",
+            folder.display()
+        )));
+    // Named from outside the working directory: their common folder.
+    let elsewhere = tempfile::tempdir().unwrap();
+    fmlint()
+        .current_dir(elsewhere.path())
+        .arg("check")
+        .arg(&comet)
+        .arg(top.join("content/learn/deep-sky"))
+        .assert()
+        .code(0);
+}

@@ -693,3 +693,334 @@ fn a_toml_header_is_linted_with_positions_and_offers_no_yaml_fix() {
     );
     assert_eq!(client.stop(), 0);
 }
+
+/// The request `textDocument/codeAction` sends with the cursor at `line`,
+/// `character` and the given diagnostics in its context.
+fn actions_at(
+    client: &mut Client,
+    uri: &str,
+    line: usize,
+    character: usize,
+    context: &[Value],
+) -> Vec<String> {
+    let at = json!({"line": line, "character": character});
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri},
+            "range": {"start": at, "end": at},
+            "context": {"diagnostics": context},
+        }),
+    );
+    response["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{response}"))
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn code_actions_anywhere_on_the_line_or_named_in_the_context() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    client.initialize(&root, &["utf-16"]);
+    let quasar = article_path(&root, SUBJECT, "What is a quasar?");
+    let quasar_uri = uri(&quasar);
+    let text = article(
+        4,
+        SUBJECT,
+        "What is a quasar?",
+        &related(1, 88888, SUBJECT, METEOR),
+    );
+    write(&quasar, &text);
+    client.open(&quasar_uri, &text);
+    let found = client.diagnostics(&quasar_uri, Some(1));
+    assert_eq!(codes(&found), ["dangling-reference"], "{found:#?}");
+    let id_line = text.lines().position(|l| l == "    id: 88888").unwrap();
+    let ignore = "fmlint: ignore dangling-reference here".to_string();
+    // The cursor at the start of the line, and on the key, without context.
+    for character in [0, 5] {
+        let titles = actions_at(&mut client, &quasar_uri, id_line, character, &[]);
+        assert!(titles.contains(&ignore), "column {character}: {titles:?}");
+    }
+    // A line without findings offers nothing…
+    assert_eq!(
+        actions_at(&mut client, &quasar_uri, 1, 0, &[]),
+        Vec::<String>::new()
+    );
+    // …unless the client names a finding in the context.
+    let titles = actions_at(&mut client, &quasar_uri, 1, 0, &found);
+    assert!(titles.contains(&ignore), "{titles:?}");
+    assert_eq!(client.stop(), 0);
+}
+
+#[test]
+fn a_file_that_is_not_text_on_disk_is_unreadable_in_the_editor_too() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    client.initialize(&root, &["utf-16"]);
+    let clean = article(7, SUBJECT, "What is a star?", "");
+    for (name, bytes) in [
+        ("nul", clean.replacen("author", "au\0thor", 1).into_bytes()),
+        // `é` in Latin-1: one byte 0xE9, not UTF-8.
+        (
+            "latin1",
+            latin1(&clean.replacen("author", "auth\u{e9}r", 1)),
+        ),
+    ] {
+        let path = root.join(format!("content/learn/star-gazing/{name}.md"));
+        fs::write(&path, &bytes).unwrap();
+        let path_uri = uri(&path);
+        // What an editor shows of the bytes.
+        let shown = String::from_utf8_lossy(&bytes).into_owned();
+        client.open(&path_uri, &shown);
+        let found = client.diagnostics(&path_uri, Some(1));
+        assert_eq!(codes(&found), ["unreadable-file"], "{name}: {found:#?}");
+        let author_line = shown.lines().position(|l| l.starts_with("au")).unwrap();
+        assert_eq!(
+            found[0]["range"]["start"]["line"], author_line,
+            "{name}: {found:#?}"
+        );
+        // Saved as text by another program: the finding goes.
+        fs::write(&path, &clean).unwrap();
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": path_uri, "type": 2}]}),
+        );
+        let found = client.diagnostics(&path_uri, Some(1));
+        assert!(
+            !codes(&found).contains(&"unreadable-file"),
+            "{name}: {found:#?}"
+        );
+    }
+    assert_eq!(client.stop(), 0);
+}
+
+/// `text` encoded in Latin-1 (every character below U+0100).
+fn latin1(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect()
+}
+
+/// Without `fmlint.toml` or `.git` the client sends no root: the server
+/// serves its working directory (where the editor was started), as
+/// `fmlint check` does, and names it in the progress title.
+#[test]
+fn without_a_marker_the_server_serves_its_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    if fmlint_engine::root::marked_root(&root).is_some() {
+        eprintln!(
+            "skipped: a marker above {} decides the root",
+            root.display()
+        );
+        return;
+    }
+    let other = "Deep Sky";
+    let comet = article_path(&root, SUBJECT, COMET);
+    let comet_text = article(1, SUBJECT, COMET, &related(1, 2, other, METEOR));
+    write(&comet, &comet_text);
+    write(
+        &article_path(&root, other, METEOR),
+        &article(2, other, METEOR, ""),
+    );
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": {"debounceMs": 20},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    let comet_uri = uri(&comet);
+    client.open(&comet_uri, &comet_text);
+    let begin = client.wait_for("the start of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"
+    });
+    assert_eq!(
+        begin["params"]["value"]["title"],
+        format!("fmlint: indexing {}", root.display()),
+        "{begin}"
+    );
+    let end = client.wait_for("the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    assert_eq!(end["params"]["value"]["message"], "2 files", "{end}");
+    client.change(&comet_uri, 2, &comet_text);
+    assert_eq!(client.diagnostics(&comet_uri, Some(2)), Vec::<Value>::new());
+    assert_eq!(client.stop(), 0);
+}
+
+/// A client that cannot watch files (Neovim on Linux by default): the
+/// server watches the corpus itself, and a file deleted, restored or
+/// rewritten on disk changes its open referrer's findings.
+#[test]
+fn without_client_watching_the_server_sees_changes_on_disk() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&root),
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": {"debounceMs": 20},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    client.wait_for("the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let meteor = article_path(&root, SUBJECT, METEOR);
+    let meteor_uri = uri(&meteor);
+    client.open(&meteor_uri, &fs::read_to_string(&meteor).unwrap());
+    assert_eq!(
+        client.diagnostics(&meteor_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+
+    let comet = article_path(&root, SUBJECT, COMET);
+    let comet_text = fs::read_to_string(&comet).unwrap();
+    fs::remove_file(&comet).unwrap();
+    let found = client.diagnostics(&meteor_uri, Some(1));
+    assert_eq!(codes(&found), ["dangling-reference"], "{found:#?}");
+    // Restored (as `git checkout` does): the false finding goes.
+    write(&comet, &comet_text);
+    assert_eq!(
+        client.diagnostics(&meteor_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+    // Rewritten with another title: the meteor's mirror of it is stale.
+    write(
+        &comet,
+        &comet_text.replace("    What is a comet?", "    What is a comet, really?"),
+    );
+    let found = client.diagnostics(&meteor_uri, Some(1));
+    assert!(codes(&found).contains(&"stale-reference"), "{found:#?}");
+    write(&comet, &comet_text);
+    assert_eq!(
+        client.diagnostics(&meteor_uri, Some(1)),
+        Vec::<Value>::new()
+    );
+    assert_eq!(client.stop(), 0);
+}
+
+/// Completion, hover and go-to-definition inside the front matter, from
+/// the schema and the corpus's ids.
+#[test]
+fn completion_hover_and_definition_in_the_header() {
+    let (_dir, root) = corpus();
+    let mut client = Client::start(&root);
+    let init = client.initialize(&root, &["utf-16"]);
+    let capabilities = &init["result"]["capabilities"];
+    assert!(capabilities["completionProvider"].is_object(), "{init}");
+    assert_eq!(capabilities["hoverProvider"], true, "{init}");
+    assert_eq!(capabilities["definitionProvider"], true, "{init}");
+    let path = article_path(&root, SUBJECT, "What is a quasar?");
+    let path_uri = uri(&path);
+    let text = "---\n_schema: \nid: 7\n\nseo:\n  title: QuickTakes | Star Gazing\n  pa\nrelated_article1:\n    id: 2\nfile_name: what-is-a-comet.md\n---\n";
+    write(&path, text);
+    client.open(&path_uri, text);
+    client.diagnostics(&path_uri, Some(1));
+    let mut ask = |method: &str, line: usize, character: usize| {
+        let response = client.request(
+            method,
+            json!({"textDocument": {"uri": path_uri}, "position": {"line": line, "character": character}}),
+        );
+        assert!(response.get("error").is_none(), "{response}");
+        response["result"].clone()
+    };
+    let labels = |result: &Value| -> Vec<String> {
+        result["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Keys on an empty line: required ones first, not those present.
+    let keys = ask("textDocument/completion", 3, 0);
+    let names = labels(&keys);
+    assert_eq!(names[..3], ["date", "title", "article_title"], "{names:?}");
+    assert!(!names.contains(&"id".to_string()), "{names:?}");
+    assert!(!names.contains(&"seo".to_string()), "{names:?}");
+    let optional = names.iter().position(|n| n == "score").unwrap();
+    assert!(
+        names.iter().position(|n| n == "url").unwrap() < optional,
+        "{names:?}"
+    );
+    let date = &keys["items"][0];
+    assert!(
+        date["documentation"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("YYYY-MM-DD"),
+        "{date}"
+    );
+    assert_eq!(date["detail"], "string", "{date}");
+    // Keys of a nested mapping.
+    let names = labels(&ask("textDocument/completion", 6, 4));
+    assert_eq!(names, ["page_description", "page_keywords"], "{names:?}");
+    // The values a key allows.
+    let names = labels(&ask("textDocument/completion", 1, 9));
+    assert_eq!(names, ["default"]);
+    // Reference ids, each with its article's title.
+    let ids = ask("textDocument/completion", 8, 9);
+    let meteor = ids["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "2")
+        .unwrap_or_else(|| panic!("{ids}"));
+    assert_eq!(meteor["detail"], METEOR, "{meteor}");
+    assert!(!labels(&ids).contains(&"1".to_string()), "typed 2: {ids}");
+
+    // Hover: a key's description and type; a reference's target.
+    let hover = ask("textDocument/hover", 2, 0);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.contains("integer") && shown.contains("Unique across the corpus"),
+        "{shown}"
+    );
+    let hover = ask("textDocument/hover", 8, 8);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains(METEOR), "{shown}");
+    assert!(
+        shown.contains("content/learn/star-gazing/what-is-a-meteor.md"),
+        "{shown}"
+    );
+    assert_eq!(
+        hover["range"],
+        json!({"start": {"line": 8, "character": 8}, "end": {"line": 8, "character": 9}})
+    );
+
+    // Definition: the referenced article's id, and a path's file.
+    let meteor_path = article_path(&root, SUBJECT, METEOR);
+    let found = ask("textDocument/definition", 8, 8);
+    assert_eq!(found[0]["uri"], uri(&meteor_path), "{found}");
+    let id_line = fs::read_to_string(&meteor_path)
+        .unwrap()
+        .lines()
+        .position(|l| l == "id: 2")
+        .unwrap();
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({"line": id_line, "character": 4}),
+        "{found}"
+    );
+    let found = ask("textDocument/definition", 9, 12);
+    assert_eq!(
+        found[0]["uri"],
+        uri(&article_path(&root, SUBJECT, COMET)),
+        "{found}"
+    );
+    // Outside the header: nothing.
+    assert_eq!(ask("textDocument/hover", 10, 0), Value::Null);
+    assert_eq!(client.stop(), 0);
+}

@@ -245,6 +245,9 @@ fn finish(args: &CheckArgs, result: &CheckResult, broken_pipe: bool) -> u8 {
         if let Some(line) = report::fixable_line(result) {
             eprintln!("{line}");
         }
+        if let Some(line) = root_note(result) {
+            eprintln!("{line}");
+        }
         // For benchmarks: where the time went.
         if std::env::var_os("FMLINT_TIMINGS").is_some() {
             eprintln!(
@@ -271,6 +274,25 @@ fn finish(args: &CheckArgs, result: &CheckResult, broken_pipe: bool) -> u8 {
     } else {
         exit::CLEAN
     }
+}
+
+/// When references dangle and no marker chose the corpus root: which
+/// root they were resolved against (the corpus may not be the one meant).
+fn root_note(result: &CheckResult) -> Option<String> {
+    let chosen_by = result.root_chosen_by?;
+    let root = result.corpus_root.as_ref()?;
+    let dangling = result
+        .files
+        .iter()
+        .flat_map(|f| &f.diagnostics)
+        .any(|d| d.rule == "dangling-reference");
+    (dangling && chosen_by != fmlint_engine::root::RootRule::Marker).then(|| {
+        format!(
+            "fmlint: note: references were resolved against the articles under {} ({chosen_by}); \
+             put an fmlint.toml in the corpus's top folder to choose it",
+            root.display()
+        )
+    })
 }
 
 /// The canonical form of `--stdin-filename PATH`: the file need not exist,

@@ -33,9 +33,11 @@ use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response}
 use lsp_types as lsp;
 use serde_json::{json, Value as Json};
 
+use crate::assist;
 use crate::ignore::{ignore_here, ignore_in_file, suppressible};
 use crate::positions::{path_to_uri, uri_to_path, Encoding, Positions};
 use crate::transport::{read_messages, write_messages, Incoming, Outgoing};
+use crate::watch::{self, Watch};
 use crate::workspace::{self, Workspace};
 use fmlint_linter::diagnostic::{Diagnostic, Severity};
 use fmlint_linter::settings::Settings;
@@ -107,16 +109,28 @@ struct Server {
     workspaces: BTreeMap<PathBuf, Workspace>,
     /// Roots being scanned, and how their progress was announced.
     scanning: BTreeMap<PathBuf, Progress>,
-    /// File events that arrived while their root was being scanned.
-    deferred_events: Vec<(PathBuf, Arc<Path>)>,
-    scans_tx: Sender<(PathBuf, Result<workspace::Scan>)>,
-    scans_rx: Receiver<(PathBuf, Result<workspace::Scan>)>,
+    /// Paths changed on disk while their root was being scanned.
+    deferred_events: Vec<PathBuf>,
+    scans_tx: Sender<Scanned>,
+    scans_rx: Receiver<Scanned>,
+    /// Our own watches of the corpora, when the client cannot watch.
+    watches: BTreeMap<PathBuf, Watch>,
+    disk_tx: Sender<watch::Changes>,
+    disk_rx: Receiver<watch::Changes>,
     documents: HashMap<lsp::Uri, Document>,
     /// Edited documents waiting for the editor to be quiet.
     dirty: HashSet<lsp::Uri>,
     deadline: Option<Instant>,
     next_id: i32,
     exit_code: u8,
+}
+
+/// What a background scan of a corpus root sends back: the scan, and the
+/// watch started before it (when the server watches the disk itself).
+struct Scanned {
+    root: PathBuf,
+    scan: Result<workspace::Scan>,
+    watch: Option<Result<Watch, String>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -129,6 +143,7 @@ enum State {
 impl Server {
     fn new(out: Sender<Outgoing>) -> Self {
         let (scans_tx, scans_rx) = unbounded();
+        let (disk_tx, disk_rx) = unbounded();
         Server {
             out,
             state: State::Uninitialized,
@@ -141,6 +156,9 @@ impl Server {
             deferred_events: Vec::new(),
             scans_tx,
             scans_rx,
+            watches: BTreeMap::new(),
+            disk_tx,
+            disk_rx,
             documents: HashMap::new(),
             dirty: HashSet::new(),
             deadline: None,
@@ -165,9 +183,14 @@ impl Server {
                         return self.exit_code;
                     }
                 }
-                recv(self.scans_rx) -> scan => {
-                    if let Ok((root, scan)) = scan {
-                        self.guarded(|server| server.scanned(root, scan));
+                recv(self.scans_rx) -> scanned => {
+                    if let Ok(scanned) = scanned {
+                        self.guarded(|server| server.scanned(scanned));
+                    }
+                }
+                recv(self.disk_rx) -> changes => {
+                    if let Ok((root, changes)) = changes {
+                        self.guarded(|server| server.disk_changed(&root, changes));
                     }
                 }
                 default(timeout) => {}
@@ -267,6 +290,24 @@ impl Server {
                 };
                 self.respond(id, result);
             }
+            (State::Running, "textDocument/completion") => {
+                let result = self.answer(params, |server, p: lsp::CompletionParams| {
+                    server.completion(&p.text_document_position)
+                });
+                self.respond(id, result);
+            }
+            (State::Running, "textDocument/hover") => {
+                let result = self.answer(params, |server, p: lsp::HoverParams| {
+                    server.hover(&p.text_document_position_params)
+                });
+                self.respond(id, result);
+            }
+            (State::Running, "textDocument/definition") => {
+                let result = self.answer(params, |server, p: lsp::GotoDefinitionParams| {
+                    server.definition(&p.text_document_position_params)
+                });
+                self.respond(id, result);
+            }
             (State::Running, method) => {
                 self.respond(
                     id,
@@ -276,6 +317,21 @@ impl Server {
                     )),
                 );
             }
+        }
+    }
+
+    /// Parses a request's params and runs `work` on them (guarded), as a
+    /// JSON result or error.
+    fn answer<P: serde::de::DeserializeOwned, R: serde::Serialize>(
+        &mut self,
+        params: Json,
+        work: impl FnOnce(&mut Self, P) -> R,
+    ) -> Result<Json, (ErrorCode, String)> {
+        let params = serde_json::from_value::<P>(params)
+            .map_err(|error| (ErrorCode::InvalidParams, format!("invalid params: {error}")))?;
+        match self.guarded(|server| work(server, params)) {
+            Some(result) => Ok(serde_json::to_value(result).unwrap_or(Json::Null)),
+            None => Err((ErrorCode::InternalError, "internal error".into())),
         }
     }
 
@@ -399,6 +455,9 @@ impl Server {
                     ..Default::default()
                 },
             )),
+            completion_provider: Some(lsp::CompletionOptions::default()),
+            hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+            definition_provider: Some(lsp::OneOf::Left(true)),
             workspace: Some(lsp::WorkspaceServerCapabilities {
                 workspace_folders: Some(lsp::WorkspaceFoldersServerCapabilities {
                     supported: Some(true),
@@ -457,10 +516,22 @@ impl Server {
     /// Starts serving the corpus that holds `folder`.
     fn add_folder(&mut self, folder: &Path) -> Option<PathBuf> {
         let folder = folder.canonicalize().ok()?;
-        let root = fmlint_engine::root::find_corpus_root(std::slice::from_ref(&folder));
+        let found = fmlint_engine::root::corpus_root(
+            std::slice::from_ref(&folder),
+            fmlint_engine::root::working_directory().as_deref(),
+        );
+        let root = found.dir;
         if self.workspaces.contains_key(&root) {
             return Some(root);
         }
+        self.log(
+            lsp::MessageType::INFO,
+            format!(
+                "fmlint: corpus root {} ({})",
+                root.display(),
+                found.chosen_by
+            ),
+        );
         let settings = match settings_for(&root) {
             Ok(settings) => Arc::new(settings),
             Err(error) => {
@@ -491,11 +562,19 @@ impl Server {
         };
         self.scanning.insert(root.clone(), progress);
         let tx = self.scans_tx.clone();
+        let disk_tx = (!self.watch_registration).then(|| self.disk_tx.clone());
         let scan_root = root.clone();
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         std::thread::spawn(move || {
+            // Watching starts first: a change during the scan is not lost
+            // (it is taken in once the scan is).
+            let watch = disk_tx.map(|disk_tx| watch::watch(&scan_root, disk_tx));
             let scan = workspace::scan(&scan_root, &settings, threads);
-            let _ = tx.send((scan_root, scan));
+            let _ = tx.send(Scanned {
+                root: scan_root,
+                scan,
+                watch,
+            });
         });
         Some(root)
     }
@@ -514,6 +593,7 @@ impl Server {
                 .any(|d| d.place.as_ref().is_some_and(|(r, _)| *r == root));
             if !still_open {
                 self.workspaces.remove(&root);
+                self.watches.remove(&root);
             }
         }
         for added in &event.added {
@@ -523,12 +603,23 @@ impl Server {
         }
     }
 
-    fn scanned(&mut self, root: PathBuf, scan: Result<workspace::Scan>) {
+    fn scanned(&mut self, scanned: Scanned) {
+        let Scanned { root, scan, watch } = scanned;
         let progress = self.scanning.remove(&root);
         let Some(workspace) = self.workspaces.get_mut(&root) else {
             return;
         };
         let mut errors = Vec::new();
+        match watch {
+            Some(Ok(watch)) => {
+                self.watches.insert(root.clone(), watch);
+            }
+            Some(Err(error)) => errors.push(format!(
+                "cannot watch {} for changes on disk: {error}",
+                root.display()
+            )),
+            None => {}
+        }
         match scan {
             Ok(scan) => {
                 errors.clone_from(&scan.errors);
@@ -537,15 +628,13 @@ impl Server {
             Err(error) => errors.push(format!("cannot index {}: {error:#}", root.display())),
         }
         let files = workspace.len();
-        let deferred: Vec<Arc<Path>> = {
-            let (mine, others) = std::mem::take(&mut self.deferred_events)
+        let (deferred, others): (Vec<PathBuf>, Vec<PathBuf>) =
+            std::mem::take(&mut self.deferred_events)
                 .into_iter()
-                .partition(|(r, _)| *r == root);
-            self.deferred_events = others;
-            mine.into_iter().map(|(_, path)| path).collect()
-        };
+                .partition(|path| path.starts_with(&root));
+        self.deferred_events = others;
         for path in deferred {
-            workspace.reload(path);
+            workspace.changed_on_disk(&path);
         }
         for error in errors {
             self.log(lsp::MessageType::WARNING, format!("fmlint: {error}"));
@@ -570,7 +659,7 @@ impl Server {
         self.progress(
             &token,
             lsp::WorkDoneProgress::Begin(lsp::WorkDoneProgressBegin {
-                title: "fmlint: indexing".into(),
+                title: format!("fmlint: indexing {}", root.display()),
                 cancellable: Some(false),
                 message: Some(root.display().to_string()),
                 percentage: None,
@@ -633,7 +722,7 @@ impl Server {
         let text: Arc<str> = item.text.into();
         if let Some((root, path)) = &place {
             if let Some(ws) = self.workspaces.get_mut(root) {
-                ws.set_text(path.clone(), text.clone());
+                ws.open(path.clone(), text.clone());
             }
         }
         self.documents.insert(
@@ -672,6 +761,17 @@ impl Server {
         if let (Some(text), Some(document)) = (params.text, self.documents.get_mut(&uri)) {
             document.text = text.into();
         }
+        // The saved bytes may be text now (or no longer).
+        if let Some(Document {
+            place: Some((root, path)),
+            text,
+            ..
+        }) = self.documents.get(&uri)
+        {
+            if let Some(ws) = self.workspaces.get_mut(root) {
+                ws.open(path.clone(), text.clone());
+            }
+        }
         self.dirty.insert(uri.clone());
         self.flush_with(HashSet::from([uri]));
     }
@@ -697,35 +797,48 @@ impl Server {
     }
 
     fn files_changed(&mut self, events: &[lsp::FileEvent]) {
-        for event in events {
-            let Some(path) = uri_to_path(&event.uri) else {
+        let paths = events
+            .iter()
+            .filter_map(|event| uri_to_path(&event.uri))
+            .map(|path| {
+                // A deleted file cannot be canonicalized: use its folder.
+                path.canonicalize()
+                    .ok()
+                    .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
+                    .unwrap_or(path)
+            })
+            .collect();
+        self.paths_changed(paths);
+    }
+
+    /// What our own watch of `root` saw.
+    fn disk_changed(&mut self, root: &Path, changes: Result<Vec<PathBuf>, String>) {
+        match changes {
+            Ok(paths) => self.paths_changed(paths),
+            Err(error) => self.log(
+                lsp::MessageType::WARNING,
+                format!("fmlint: watching {}: {error}", root.display()),
+            ),
+        }
+    }
+
+    /// Reads again what changed on disk (absolute, canonical paths of files
+    /// or folders) and republishes the open documents it affects.
+    fn paths_changed(&mut self, paths: Vec<PathBuf>) {
+        for path in paths {
+            // The innermost root holding it.
+            let Some((root, ws)) = self
+                .workspaces
+                .iter_mut()
+                .rev()
+                .find(|(root, _)| path.starts_with(root))
+            else {
                 continue;
             };
-            // A deleted file cannot be canonicalized: use its folder.
-            let canonical = path
-                .canonicalize()
-                .ok()
-                .or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))
-                .unwrap_or(path);
-            let mut target = None;
-            for (root, ws) in self.workspaces.iter_mut().rev() {
-                if !canonical.starts_with(root) {
-                    continue;
-                }
-                if let Some(relative) = ws.relative(&canonical) {
-                    target = Some((root.clone(), relative, ws.is_indexed()));
-                }
-                break;
-            }
-            let Some((root, relative, indexed)) = target else {
-                continue;
-            };
-            if indexed {
-                if let Some(ws) = self.workspaces.get_mut(&root) {
-                    ws.reload(relative);
-                }
-            } else {
-                self.deferred_events.push((root, relative));
+            if ws.is_indexed() {
+                ws.changed_on_disk(&path);
+            } else if self.scanning.contains_key(root) {
+                self.deferred_events.push(path);
             }
         }
         self.republish(&HashSet::new());
@@ -885,13 +998,11 @@ impl Server {
         let Some(published) = &document.published else {
             return Vec::new();
         };
-        let wanted = params.range;
         let positions = Positions::new(&document.text, self.encoding);
         let mut fixes = Vec::new();
         let mut ignores = Vec::new();
         for (finding, shown) in document.findings.iter().zip(published) {
-            let range = shown.range;
-            if range.start > wanted.end || wanted.start > range.end {
+            if !on_requested_lines(shown, params) {
                 continue;
             }
             let edit = |edits: Vec<lsp::TextEdit>| lsp::WorkspaceEdit {
@@ -951,6 +1062,183 @@ impl Server {
             .collect()
     }
 
+    // -- completion, hover, definition ----------------------------------------
+
+    /// The document at `at`, its workspace and path there, and the place
+    /// of the cursor in its header.
+    fn assist_place(
+        &self,
+        at: &lsp::TextDocumentPositionParams,
+    ) -> Option<(&Document, &Workspace, &Arc<Path>, assist::Place)> {
+        let document = self.documents.get(&at.text_document.uri)?;
+        let (root, path) = document.place.as_ref()?;
+        let ws = self.workspaces.get(root)?;
+        let offset = Positions::new(&document.text, self.encoding).offset(at.position);
+        let place = assist::place(&document.text, offset)?;
+        Some((document, ws, path, place))
+    }
+
+    fn completion(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::CompletionResponse> {
+        let (_, ws, path, place) = self.assist_place(at)?;
+        let collection = ws.settings().collection_for(path)?;
+        let schema = collection
+            .schema
+            .as_ref()
+            .map(|s| assist::Schema::new(s.document()));
+        let mut items = Vec::new();
+        let mut incomplete = false;
+        if place.on_key {
+            for (i, key) in schema
+                .map(|s| s.keys(&place.parents))
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                if place.siblings.contains(&key.name) {
+                    continue;
+                }
+                items.push(lsp::CompletionItem {
+                    label: key.name.clone(),
+                    kind: Some(lsp::CompletionItemKind::PROPERTY),
+                    detail: Some(key_detail(&key)),
+                    documentation: key.description.map(|d| {
+                        lsp::Documentation::MarkupContent(lsp::MarkupContent {
+                            kind: lsp::MarkupKind::Markdown,
+                            value: d.to_string(),
+                        })
+                    }),
+                    insert_text: Some(format!("{}: ", key.name)),
+                    sort_text: Some(format!("{i:04}")),
+                    ..Default::default()
+                });
+            }
+        } else if let Some(target) = assist::reference_target(collection, &place) {
+            let (targets, more) = assist::ids_matching(ws, target, &place.typed);
+            incomplete = more;
+            for (i, target) in targets.into_iter().enumerate() {
+                items.push(lsp::CompletionItem {
+                    label: target.id.clone(),
+                    kind: Some(lsp::CompletionItemKind::REFERENCE),
+                    detail: target.title.clone(),
+                    documentation: Some(lsp::Documentation::String(
+                        target.path.display().to_string(),
+                    )),
+                    filter_text: Some(format!(
+                        "{} {}",
+                        target.id,
+                        target.title.unwrap_or_default()
+                    )),
+                    insert_text: Some(target.id),
+                    sort_text: Some(format!("{i:04}")),
+                    ..Default::default()
+                });
+            }
+        } else if let (Some(schema), Some((key, _))) = (schema, &place.key) {
+            let mut path = place.parents.clone();
+            path.push(key.clone());
+            for (i, value) in schema
+                .key(&path)
+                .map(|k| k.values)
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+            {
+                items.push(lsp::CompletionItem {
+                    label: value,
+                    kind: Some(lsp::CompletionItemKind::ENUM_MEMBER),
+                    sort_text: Some(format!("{i:04}")),
+                    ..Default::default()
+                });
+            }
+        }
+        Some(lsp::CompletionResponse::List(lsp::CompletionList {
+            is_incomplete: incomplete,
+            items,
+        }))
+    }
+
+    fn hover(&self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let (document, ws, path, place) = self.assist_place(at)?;
+        let collection = ws.settings().collection_for(path)?;
+        let positions = Positions::new(&document.text, self.encoding);
+        let span = |range: &std::ops::Range<usize>| {
+            fmlint_linter::diagnostic::Span::new(range.start, range.end)
+        };
+        let (markdown, range) = if place.on_key {
+            let (key, range) = place.key.as_ref()?;
+            let schema = assist::Schema::new(collection.schema.as_ref()?.document());
+            let mut path = place.parents.clone();
+            path.push(key.clone());
+            let doc = schema.key(&path)?;
+            let mut text = format!("**{key}**: {}", key_detail(&doc));
+            if let Some(description) = doc.description {
+                text.push_str("\n\n");
+                text.push_str(description);
+            }
+            (text, range)
+        } else {
+            let target = assist::reference_target(collection, &place)?;
+            let (id, range) = place.value.as_ref()?;
+            let targets = assist::targets_with_id(ws, target, id);
+            if targets.is_empty() {
+                (format!("no article has id {id}"), range)
+            } else {
+                let lines: Vec<String> = targets
+                    .iter()
+                    .map(|t| {
+                        format!(
+                            "**{}**  \n`{}`",
+                            t.title.as_deref().unwrap_or("(no title)"),
+                            t.path.display()
+                        )
+                    })
+                    .collect();
+                (lines.join("\n\n"), range)
+            }
+        };
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(positions.range(span(range))),
+        })
+    }
+
+    fn definition(
+        &self,
+        at: &lsp::TextDocumentPositionParams,
+    ) -> Option<lsp::GotoDefinitionResponse> {
+        let (_, ws, path, place) = self.assist_place(at)?;
+        let collection = ws.settings().collection_for(path)?;
+        let (value, _) = place.value.as_ref().filter(|_| !place.on_key)?;
+        let root = ws.root();
+        let mut texts = HashMap::new();
+        let locations: Vec<lsp::Location> = match assist::reference_target(collection, &place) {
+            Some(target) => assist::targets_with_id(ws, target, value)
+                .into_iter()
+                .filter_map(|t| {
+                    let file = root.join(&t.path);
+                    let range = self.range_in_file(&file, t.location, &mut texts);
+                    Some(lsp::Location {
+                        uri: path_to_uri(&file)?,
+                        range,
+                    })
+                })
+                .collect(),
+            None => assist::path_value(root, path, value)
+                .and_then(|file| {
+                    Some(lsp::Location {
+                        uri: path_to_uri(&file)?,
+                        range: lsp::Range::default(),
+                    })
+                })
+                .into_iter()
+                .collect(),
+        };
+        (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
+    }
+
     // -- output -------------------------------------------------------------
 
     fn publish(&self, uri: lsp::Uri, diagnostics: Vec<lsp::Diagnostic>, version: Option<i32>) {
@@ -997,6 +1285,44 @@ impl Server {
             "error": { "code": code as i32, "message": message },
         })));
     }
+}
+
+/// A key's type as hover and completion show it: `string`, `integer`,
+/// `"a" | "b"` for an enum.
+fn key_detail(key: &assist::KeyDoc<'_>) -> String {
+    if !key.values.is_empty() {
+        return key
+            .values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+    }
+    if key.types.is_empty() {
+        return "any".to_string();
+    }
+    key.types.join(" | ")
+}
+
+/// Whether a code action request is about a published finding: the
+/// client names it in `context.diagnostics`, or it lies on one of the
+/// requested lines (editors ask with the cursor anywhere on the line, at
+/// its start or on the key, not only on the finding's exact range).
+fn on_requested_lines(shown: &lsp::Diagnostic, params: &lsp::CodeActionParams) -> bool {
+    let named = params
+        .context
+        .diagnostics
+        .iter()
+        .any(|d| d.range == shown.range && d.code == shown.code && d.message == shown.message);
+    let wanted = params.range;
+    // A selection of whole lines ends at the start of the next one.
+    let last_line = if wanted.end.character == 0 && wanted.end.line > wanted.start.line {
+        wanted.end.line - 1
+    } else {
+        wanted.end.line
+    };
+    let range = shown.range;
+    named || (range.start.line <= last_line && wanted.start.line <= range.end.line)
 }
 
 /// The settings for the corpus at `root`: the nearest `fmlint.toml` at or

@@ -30,7 +30,9 @@ use fmlint_linter::corpus::run_rule;
 use fmlint_linter::diagnostic::{Diagnostic, Span};
 use fmlint_linter::hash::hash_str;
 use fmlint_linter::index::{Index, IndexedFile, RefKind, Summary, PAGES};
-use fmlint_linter::lint::{drop_unsupported_fixes, internal_error, lint_text, sort_diagnostics};
+use fmlint_linter::lint::{
+    drop_unsupported_fixes, internal_error, lint_bytes, lint_text, sort_diagnostics,
+};
 use fmlint_linter::rule::Stage;
 use fmlint_linter::settings::{RuleSet, Settings};
 use fmlint_linter::suppress::Suppressions;
@@ -109,6 +111,10 @@ pub struct Workspace {
     /// the disk's for the others.
     files: HashMap<Arc<Path>, Option<Summary>>,
     open: HashMap<Arc<Path>, Open>,
+    /// Open documents whose file on disk is not text (a NUL byte, not
+    /// UTF-8): the `unreadable-file` finding `fmlint check` gives them,
+    /// whatever the editor made of the bytes.
+    unreadable: HashMap<Arc<Path>, Vec<Diagnostic>>,
     by_id: Holders,
     /// (collection, field, hash of value) → files, as
     /// [`Index::with_value`] keys them.
@@ -147,6 +153,7 @@ impl Workspace {
             indexed: false,
             files: HashMap::new(),
             open: HashMap::new(),
+            unreadable: HashMap::new(),
             by_id: HashMap::new(),
             by_value: HashMap::new(),
             referrers: HashMap::new(),
@@ -194,8 +201,23 @@ impl Workspace {
         self.indexed = true;
     }
 
-    /// Opens a document or replaces its text (full sync).
+    /// Opens a document (or takes its saved text): the bytes on disk are
+    /// checked first, as `fmlint check` reads them.
+    pub fn open(&mut self, path: Arc<Path>, text: Arc<str>) {
+        self.check_disk(&path);
+        self.set_text(path, text);
+    }
+
+    /// Replaces an open document's text (full sync). While its file on
+    /// disk is not text, it keeps the `unreadable-file` finding and no
+    /// summary.
     pub fn set_text(&mut self, path: Arc<Path>, text: Arc<str>) {
+        if let Some(findings) = self.unreadable.get(&path) {
+            let per_file = findings.clone();
+            self.open.insert(path.clone(), Open { text, per_file });
+            self.set_summary(path, None);
+            return;
+        }
         let (per_file, summary) = lint_text(&path, &text, &self.settings, true, true);
         self.open.insert(path.clone(), Open { text, per_file });
         self.set_summary(path, summary);
@@ -206,13 +228,17 @@ impl Workspace {
         let Some((path, _)) = self.open.remove_entry(path) else {
             return;
         };
+        self.unreadable.remove(&path);
         self.reload(path);
     }
 
     /// Reads a file again after it changed on disk (or was created or
-    /// deleted). An open document keeps its editor text.
+    /// deleted). An open document keeps its editor text, judged again
+    /// against what its bytes on disk now are.
     pub fn reload(&mut self, path: Arc<Path>) {
-        if self.open.contains_key(&path) {
+        if let Some(open) = self.open.get(&path) {
+            let text = open.text.clone();
+            self.open(path, text);
             return;
         }
         let absolute = self.root.join(&path);
@@ -224,6 +250,62 @@ impl Workspace {
         self.set_summary(path, summary);
     }
 
+    /// Takes in a change on disk at `path` (absolute): a file or a folder
+    /// created, modified, deleted or renamed (each of a rename's two
+    /// paths arrives on its own).
+    pub fn changed_on_disk(&mut self, path: &Path) {
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return;
+        };
+        if path.is_dir() {
+            // A folder created or renamed into the corpus: its files.
+            let everything = FileFilter::new(&["**".to_string()], &[]);
+            let Ok(everything) = everything else { return };
+            let (files, _) = walk(path, &everything, 1);
+            for file in files {
+                if let Some(relative) = self.relative(&file) {
+                    self.reload(relative);
+                }
+            }
+        } else if path.exists() {
+            if let Some(relative) = self.relative(path) {
+                self.reload(relative);
+            }
+        } else {
+            // Gone: the file, or every file of a folder.
+            let gone: Vec<Arc<Path>> = self
+                .files
+                .keys()
+                .filter(|file| file.starts_with(relative))
+                .cloned()
+                .collect();
+            for file in gone {
+                self.reload(file);
+            }
+        }
+    }
+
+    /// Records whether the file's bytes on disk are text; a file not
+    /// (yet) on disk counts as text.
+    fn check_disk(&mut self, path: &Arc<Path>) {
+        let bytes = std::fs::read(self.root.join(path)).unwrap_or_default();
+        if !bytes.contains(&0) && std::str::from_utf8(&bytes).is_ok() {
+            self.unreadable.remove(path);
+            return;
+        }
+        let linted = lint_bytes(path, &bytes, &self.settings, false, false);
+        let unreadable: Vec<Diagnostic> = linted
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.rule == fmlint_linter::rules::UnreadableFile::META.name)
+            .collect();
+        if unreadable.is_empty() {
+            self.unreadable.remove(path);
+        } else {
+            self.unreadable.insert(path.clone(), unreadable);
+        }
+    }
+
     pub fn is_open(&self, path: &Path) -> bool {
         self.open.contains_key(path)
     }
@@ -233,6 +315,23 @@ impl Workspace {
         let mut paths: Vec<Arc<Path>> = self.open.keys().cloned().collect();
         paths.sort();
         paths
+    }
+
+    /// Every corpus file with a usable header and its summary.
+    pub fn summaries(&self) -> impl Iterator<Item = (&Arc<Path>, &Summary)> {
+        self.files
+            .iter()
+            .filter_map(|(path, summary)| Some((path, summary.as_ref()?)))
+    }
+
+    /// The files of `collection` holding `id`, in path order.
+    pub fn holders(&self, collection: usize, id: &str) -> Vec<(Arc<Path>, &Summary)> {
+        self.by_id
+            .get(&(collection, id.to_string()))
+            .into_iter()
+            .flatten()
+            .filter_map(|path| Some((path.clone(), self.files.get(path)?.as_ref()?)))
+            .collect()
     }
 
     /// An open document's text.
@@ -320,7 +419,7 @@ impl Workspace {
     ) -> Option<Vec<Diagnostic>> {
         let open = self.open.get(path)?;
         let mut diagnostics = open.per_file.clone();
-        if self.indexed && self.has_corpus_rules {
+        if self.indexed && self.has_corpus_rules && !self.unreadable.contains_key(path) {
             let mut found = corpus(self, path);
             if let Ok(header) = fmlint_syntax::split(&open.text) {
                 drop_unsupported_fixes(header.format, &mut found);

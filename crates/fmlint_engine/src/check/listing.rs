@@ -35,7 +35,7 @@ pub fn list(
     if targets.given.is_empty() {
         return Ok(Vec::new());
     }
-    let root = targets::corpus_root(target, &targets.given)?;
+    let (root, _) = targets::corpus_root(target, &targets.given, &cwd)?;
     // Named files the config leaves out are said as a check says them.
     let mut skipped = Vec::new();
     let met = discover::Met {

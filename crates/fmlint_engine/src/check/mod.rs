@@ -60,8 +60,9 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         result.elapsed = start.elapsed();
         return Ok(result);
     }
-    let root = targets::corpus_root(target, &targets.given)?;
+    let (root, chosen_by) = targets::corpus_root(target, &targets.given, &cwd)?;
     result.corpus_root = Some(root.clone());
+    result.root_chosen_by = chosen_by;
     let mut untracked = Vec::new();
     let met = discover::Met {
         errors: &mut result.errors,

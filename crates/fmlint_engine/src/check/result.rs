@@ -51,6 +51,8 @@ pub struct CheckResult {
     /// The directory references resolved against (canonical); `None` when
     /// no path given existed.
     pub corpus_root: Option<PathBuf>,
+    /// Which part of the root rule chose it; `None` with `--corpus-root`.
+    pub root_chosen_by: Option<crate::root::RootRule>,
     /// Problems that are not findings about a file: unreadable paths, walk
     /// errors. Any of them makes the exit code 2.
     pub errors: Vec<String>,

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use super::links;
 use super::target::Target;
-use crate::root::find_corpus_root;
+use crate::root::{corpus_root as root_rule, RootRule};
 
 /// The named paths, resolved.
 pub(super) struct Targets {
@@ -100,12 +100,22 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| MARKDOWN.iter().any(|m| e.eq_ignore_ascii_case(m)))
 }
 
-/// `--corpus-root` when given, else the root the named paths lie in.
-pub(super) fn corpus_root(target: &Target, given: &[PathBuf]) -> Result<PathBuf> {
+/// `--corpus-root` when given, else the root the named paths lie in (and
+/// which part of the root rule chose it).
+pub(super) fn corpus_root(
+    target: &Target,
+    given: &[PathBuf],
+    cwd: &Path,
+) -> Result<(PathBuf, Option<RootRule>)> {
     match &target.corpus_root {
-        Some(root) => root
-            .canonicalize()
-            .with_context(|| format!("corpus root {}", root.display())),
-        None => Ok(find_corpus_root(given)),
+        Some(root) => Ok((
+            root.canonicalize()
+                .with_context(|| format!("corpus root {}", root.display()))?,
+            None,
+        )),
+        None => {
+            let found = root_rule(given, Some(cwd));
+            Ok((found.dir, Some(found.chosen_by)))
+        }
     }
 }

@@ -176,6 +176,12 @@ impl CompiledSchema {
         })
     }
 
+    /// The schema document as JSON (what editors read descriptions,
+    /// properties and enums from).
+    pub fn document(&self) -> &Json {
+        self.docs.root()
+    }
+
     /// The header's violations, each located at its node. `text` is the
     /// whole file (for fixes that keep the author's style).
     pub fn check(&self, root: &Node, header: Header, text: &str) -> Vec<Diagnostic> {
