@@ -660,7 +660,7 @@ fn without_a_marker_the_root_is_the_working_directory_or_the_named_paths() {
         .code(1)
         .stdout(predicate::str::contains("dangling-reference"))
         .stderr(predicate::str::contains(format!(
-            "fmlint: note: references were resolved against the articles under {} (no fmlint.toml or .git above it: the working directory)",
+            "fmlint: note: references were resolved against the files under {} (no fmlint.toml or .git above it: the working directory)",
             folder.display()
         )));
     // Named from outside the working directory: their common folder.

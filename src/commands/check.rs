@@ -288,7 +288,7 @@ fn root_note(result: &CheckResult) -> Option<String> {
         .any(|d| d.rule == "dangling-reference");
     (dangling && chosen_by != fmlint_engine::root::RootRule::Marker).then(|| {
         format!(
-            "fmlint: note: references were resolved against the articles under {} ({chosen_by}); \
+            "fmlint: note: references were resolved against the files under {} ({chosen_by}); \
              put an fmlint.toml in the corpus's top folder to choose it",
             root.display()
         )
