@@ -41,9 +41,16 @@ impl fmt::Display for RootRule {
 /// The root rule, one for `fmlint check` and the language server: the
 /// nearest directory at or above the named paths holding `fmlint.toml`
 /// (else `.git`); without a marker, the working directory `cwd` when it
-/// holds every named path, else the common ancestor of the named paths.
-/// `given` are canonical paths, at least one.
+/// holds every named path (unless it is the home folder or a filesystem
+/// root: an editor started there must not walk every Markdown file the
+/// user owns), else the common ancestor of the named paths. `given` are
+/// canonical paths, at least one.
 pub fn corpus_root(given: &[PathBuf], cwd: Option<&Path>) -> CorpusRoot {
+    corpus_root_below(given, cwd, home_directory().as_deref())
+}
+
+/// [`corpus_root`] with the home folder given, so tests can name one.
+fn corpus_root_below(given: &[PathBuf], cwd: Option<&Path>, home: Option<&Path>) -> CorpusRoot {
     let base = common_ancestor(given);
     if let Some(dir) = marked_root(&base) {
         return CorpusRoot {
@@ -51,8 +58,9 @@ pub fn corpus_root(given: &[PathBuf], cwd: Option<&Path>) -> CorpusRoot {
             chosen_by: RootRule::Marker,
         };
     }
+    let too_broad = |dir: &Path| dir.parent().is_none() || Some(dir) == home;
     match cwd {
-        Some(cwd) if base.starts_with(cwd) => CorpusRoot {
+        Some(cwd) if base.starts_with(cwd) && !too_broad(cwd) => CorpusRoot {
             dir: cwd.to_path_buf(),
             chosen_by: RootRule::WorkingDirectory,
         },
@@ -66,6 +74,12 @@ pub fn corpus_root(given: &[PathBuf], cwd: Option<&Path>) -> CorpusRoot {
 /// [`corpus_root`] with the process's working directory.
 pub fn find_corpus_root(given: &[PathBuf]) -> PathBuf {
     corpus_root(given, working_directory().as_deref()).dir
+}
+
+/// The user's home folder (`HOME`, or `USERPROFILE` on Windows), canonical.
+fn home_directory() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    PathBuf::from(home).canonicalize().ok()
 }
 
 /// The canonical working directory, when it can be read.
@@ -166,6 +180,14 @@ mod tests {
             }
         );
         assert_eq!(rule(std::slice::from_ref(&file), &a).dir, b);
+        // Never the home folder: its paths' common folder instead.
+        assert_eq!(
+            corpus_root_below(std::slice::from_ref(&file), Some(&top), Some(&top)),
+            CorpusRoot {
+                dir: b.clone(),
+                chosen_by: RootRule::CommonAncestor
+            }
+        );
         // A marker wins over the working directory.
         std::fs::write(top.join("b/fmlint.toml"), "").unwrap();
         assert_eq!(
