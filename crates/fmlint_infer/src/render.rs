@@ -115,6 +115,23 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
             let _ = writeln!(out, "{} = {}", key(field), quote(format));
         }
     }
+    write_templates(&mut out, inference);
+    if let Some(dir) = &inference.dir {
+        let _ = writeln!(
+            out,
+            "\n# The file's folder follows its front matter (`path-mismatch`); holds\n\
+             # for {} of {} files.\n[collections.path]\ndir = {}",
+            dir.finding.holds,
+            dir.finding.of,
+            quote(&dir.template)
+        );
+    }
+    write_references(&mut out, references);
+    out
+}
+
+/// `[collections.templates]`: each inferred template with how often it held.
+fn write_templates(out: &mut String, inference: &Inference) {
     if !inference.templates.is_empty() {
         out.push_str(
             "\n# Fields that equal a template of other fields and the file's path.\n\
@@ -142,16 +159,10 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
             }
         }
     }
-    if let Some(dir) = &inference.dir {
-        let _ = writeln!(
-            out,
-            "\n# The file's folder follows its front matter (`path-mismatch`); holds\n\
-             # for {} of {} files.\n[collections.path]\ndir = {}",
-            dir.finding.holds,
-            dir.finding.of,
-            quote(&dir.template)
-        );
-    }
+}
+
+/// One `[[collections.references]]` table per inferred reference field.
+fn write_references(out: &mut String, references: &crate::references::Inferred) {
     for r in &references.references {
         let _ = writeln!(
             out,
@@ -173,7 +184,6 @@ fn config(inference: &Inference, fields: &FieldRules, schema_path: &str) -> Stri
             );
         }
     }
-    out
 }
 
 /// Most this many files without front matter inside the included folder

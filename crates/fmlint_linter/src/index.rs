@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::collection::{Collection, PathBase, RefBy};
+use crate::collection::{Collection, PathBase, RefBy, RefItem, References};
 use crate::diagnostic::Location;
 use crate::hash::hash_str;
 use fmlint_syntax::emit::Slot;
@@ -270,18 +270,55 @@ pub struct Mirror {
 
 /// Builds a document's summary while its tree is at hand.
 pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: &Path) -> Summary {
-    let locate = |node: &Node| lines.locate(node.span);
     let id = root.get(&collection.id_field).and_then(|node| {
         Some(Located {
             value: id_key(node)?,
-            location: locate(node),
+            location: lines.locate(node.span),
         })
     });
-    let mut fields: Vec<(Arc<str>, Located<String>)> = Vec::new();
-    let mut listed = Vec::new();
-    let mut uncomparable = Vec::new();
+    let indexed = indexed_fields(root, collection, lines);
+    let mut refs = Vec::new();
+    for spec in &collection.references {
+        for item in spec.items(root) {
+            if let Some(entry) = ref_entry(root, spec, &item, lines, path) {
+                refs.push(entry);
+            }
+        }
+    }
+    let mut summary = Summary {
+        collection: collection.index,
+        overrides: Vec::new(),
+        id,
+        fields: indexed.fields,
+        field_hashes: Vec::new(),
+        extra: Extra {
+            listed: indexed.listed,
+            uncomparable: indexed.uncomparable,
+            page: collection.paged.then(|| page_key(path)).flatten(),
+        }
+        .boxed(),
+        refs,
+    };
+    summary.hash_fields();
+    summary
+}
+
+/// The values of the fields a collection indexes (mirrored or unique), and
+/// which unique fields were lists or could not be compared.
+struct IndexedFields {
+    fields: Vec<(Arc<str>, Located<String>)>,
+    listed: Vec<Arc<str>>,
+    uncomparable: Vec<Arc<str>>,
+}
+
+fn indexed_fields(root: &Node, collection: &Collection, lines: &LineIndex) -> IndexedFields {
+    let mut out = IndexedFields {
+        fields: Vec::new(),
+        listed: Vec::new(),
+        uncomparable: Vec::new(),
+    };
     for field in &collection.indexed_fields {
-        if **field == *collection.id_field || fields.iter().any(|(f, _)| **f == **field) {
+        if **field == *collection.id_field || out.fields.iter().any(|(f, _)| **f == **field) {
             continue;
         }
         let Some(node) = root.lookup(field) else {
@@ -291,7 +328,7 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
         let values: Vec<&Node> = match &node.value {
             // A unique list is unique element by element (`aliases`).
             Value::Seq(items) if unique => {
-                listed.push(field.clone());
+                out.listed.push(field.clone());
                 items.iter().collect()
             }
             _ => vec![node],
@@ -301,124 +338,120 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
                 Value::Str(s) => s.to_string(),
                 Value::Int(i) if unique => i.to_string(),
                 Value::Seq(_) | Value::Map(_) if unique => {
-                    if !uncomparable.contains(field) {
-                        uncomparable.push(field.clone());
+                    if !out.uncomparable.contains(field) {
+                        out.uncomparable.push(field.clone());
                     }
                     continue;
                 }
                 _ => continue,
             };
-            fields.push((
+            out.fields.push((
                 // The collection's name, shared: no allocation per file.
                 field.clone(),
                 Located {
                     value,
-                    location: locate(node),
+                    location: lines.locate(node.span),
                 },
             ));
         }
     }
-    let mut refs = Vec::new();
-    for spec in &collection.references {
-        for item in spec.items(root) {
-            let mut written: Option<Arc<str>> = None;
-            let id = match &spec.by {
-                RefBy::Id => item.id.and_then(|node| {
-                    Some(Located {
-                        value: id_key(node)?,
-                        location: locate(node),
-                    })
-                }),
-                RefBy::Url(_) => {
-                    // Only a string can be a URL (the schema says what else
-                    // the field may hold).
-                    let Some(node) = item.id else { continue };
-                    let Some(text) = node.as_str() else { continue };
-                    written = Some(Arc::from(text));
-                    Some(Located {
-                        value: text.to_string(),
-                        location: locate(node),
-                    })
-                }
-                RefBy::Path(base) => {
-                    let Some(node) = item.id else { continue };
-                    let Some(text) = node.as_str() else { continue };
-                    let value = match resolve_page(text, path, base) {
-                        Ok(page) => page,
-                        Err(Unresolved::External) => continue,
-                        // No page is outside the root: it dangles.
-                        Err(Unresolved::Outside) => "..".to_string(),
-                    };
-                    written = Some(Arc::from(text));
-                    Some(Located {
-                        value,
-                        location: locate(node),
-                    })
-                }
-            };
-            let named = written.map(|written| {
-                let kind = match &spec.by {
-                    RefBy::Id => RefKind::Id,
-                    RefBy::Path(_) => RefKind::Path,
-                    RefBy::Url(field) => RefKind::Url(field.clone()),
-                };
-                Box::new((kind, written))
-            });
-            let mirrors =
-                match item.entry {
-                    Some(entry) => {
-                        let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
-                        // Sized exactly: `collect` after `filter_map` rounds up
-                        // to 4, and one of these lives for every entry.
-                        let mut mirrors = Vec::with_capacity(spec.mirror.len());
-                        mirrors.extend(spec.mirror.iter().filter_map(
-                            |(entry_field, target_field)| {
-                                let node = entry.value.get(entry_field)?;
-                                Some(Mirror {
-                                    entry_field: entry_field.clone(),
-                                    target_field: target_field.clone(),
-                                    hash: hash_str(node.as_str()?),
-                                    location: locate(node),
-                                    slot: Slot::of(lines.text(), node, in_flow),
-                                })
-                            },
-                        ));
-                        mirrors
-                    }
-                    None => Vec::new(),
-                };
-            let key_span = match (item.key(), item.id) {
-                (Some(key), _) => key.span,
-                (None, Some(node)) => node.span,
-                (None, None) => root.span,
-            };
-            refs.push(RefEntry {
-                key: item.name.as_str().into(),
-                key_location: lines.locate(key_span),
-                id_path: item.id_path.as_str().into(),
-                target: spec.target,
-                id,
-                mirrors,
-                named,
-            });
+    out
+}
+
+/// One reference entry of the document, or `None` when its value cannot be
+/// a reference of the spec's kind (a URL that is not a string, an absolute
+/// URL given as a path).
+fn ref_entry(
+    root: &Node,
+    spec: &References,
+    item: &RefItem<'_, '_>,
+    lines: &LineIndex,
+    path: &Path,
+) -> Option<RefEntry> {
+    let locate = |node: &Node| lines.locate(node.span);
+    let mut written: Option<Arc<str>> = None;
+    let id = match &spec.by {
+        RefBy::Id => item.id.and_then(|node| {
+            Some(Located {
+                value: id_key(node)?,
+                location: locate(node),
+            })
+        }),
+        RefBy::Url(_) => {
+            // Only a string can be a URL (the schema says what else the
+            // field may hold).
+            let node = item.id?;
+            let text = node.as_str()?;
+            written = Some(Arc::from(text));
+            Some(Located {
+                value: text.to_string(),
+                location: locate(node),
+            })
         }
-    }
-    let mut summary = Summary {
-        collection: collection.index,
-        overrides: Vec::new(),
-        id,
-        fields,
-        field_hashes: Vec::new(),
-        extra: Extra {
-            listed,
-            uncomparable,
-            page: collection.paged.then(|| page_key(path)).flatten(),
+        RefBy::Path(base) => {
+            let node = item.id?;
+            let text = node.as_str()?;
+            let value = match resolve_page(text, path, base) {
+                Ok(page) => page,
+                Err(Unresolved::External) => return None,
+                // No page is outside the root: it dangles.
+                Err(Unresolved::Outside) => "..".to_string(),
+            };
+            written = Some(Arc::from(text));
+            Some(Located {
+                value,
+                location: locate(node),
+            })
         }
-        .boxed(),
-        refs,
     };
-    summary.hash_fields();
-    summary
+    let named = written.map(|written| {
+        let kind = match &spec.by {
+            RefBy::Id => RefKind::Id,
+            RefBy::Path(_) => RefKind::Path,
+            RefBy::Url(field) => RefKind::Url(field.clone()),
+        };
+        Box::new((kind, written))
+    });
+    let key_span = match (item.key(), item.id) {
+        (Some(key), _) => key.span,
+        (None, Some(node)) => node.span,
+        (None, None) => root.span,
+    };
+    Some(RefEntry {
+        key: item.name.as_str().into(),
+        key_location: lines.locate(key_span),
+        id_path: item.id_path.as_str().into(),
+        target: spec.target,
+        id,
+        mirrors: mirrors(root, spec, item, lines),
+        named,
+    })
+}
+
+/// The mirrored fields an entry holds as strings, with their fix slots.
+fn mirrors(root: &Node, spec: &References, item: &RefItem, lines: &LineIndex) -> Vec<Mirror> {
+    let Some(entry) = item.entry else {
+        return Vec::new();
+    };
+    let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
+    // Sized exactly: `collect` after `filter_map` rounds up to 4, and one of
+    // these lives for every entry.
+    let mut mirrors = Vec::with_capacity(spec.mirror.len());
+    mirrors.extend(
+        spec.mirror
+            .iter()
+            .filter_map(|(entry_field, target_field)| {
+                let node = entry.value.get(entry_field)?;
+                Some(Mirror {
+                    entry_field: entry_field.clone(),
+                    target_field: target_field.clone(),
+                    hash: hash_str(node.as_str()?),
+                    location: lines.locate(node.span),
+                    slot: Slot::of(lines.text(), node, in_flow),
+                })
+            }),
+    );
+    mirrors
 }
 
 /// The files that hold an id or value: nearly always one, kept inline (no

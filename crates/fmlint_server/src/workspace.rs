@@ -603,11 +603,37 @@ mod tests {
     }
 
     fn loaded(root: &Path) -> Workspace {
-        let settings = Arc::new(fmlint_engine::config::quicktakes().unwrap());
+        loaded_with(root, fmlint_engine::config::quicktakes().unwrap())
+    }
+
+    fn loaded_with(root: &Path, settings: Settings) -> Workspace {
+        let settings = Arc::new(settings);
         let scan = scan(root, &settings, 2).unwrap();
         let mut workspace = Workspace::new(root.to_path_buf(), settings).unwrap();
         workspace.load(scan);
         workspace
+    }
+
+    /// Opens every file of the workspace in turn and asserts its findings
+    /// from the neighbourhood equal those from the whole corpus; returns
+    /// how many findings `counted` holds for.
+    fn neighbourhood_equals_whole(
+        workspace: &mut Workspace,
+        label: &str,
+        counted: impl Fn(&Diagnostic) -> bool,
+    ) -> usize {
+        let mut paths: Vec<Arc<Path>> = workspace.files.keys().cloned().collect();
+        paths.sort();
+        let mut count = 0;
+        for path in &paths {
+            open_from_disk(workspace, path);
+            let fast = workspace.diagnostics(path).unwrap();
+            let full = workspace.diagnostics_full(path).unwrap();
+            assert_eq!(fast, full, "{label}: {}", path.display());
+            count += fast.iter().filter(|d| counted(d)).count();
+            workspace.close(path);
+        }
+        count
     }
 
     fn open_from_disk(workspace: &mut Workspace, path: &Arc<Path>) {
@@ -621,30 +647,10 @@ mod tests {
     fn neighbourhood_findings_equal_whole_corpus_findings() {
         let root = fixture_root();
         let mut workspace = loaded(&root);
-        let paths: Vec<Arc<Path>> = {
-            let mut paths: Vec<_> = workspace.files.keys().cloned().collect();
-            paths.sort();
-            paths
-        };
-        assert!(
-            paths.len() > 5,
-            "the fixture corpus is too small: {paths:?}"
-        );
-        let mut cross_file = 0;
-        for path in &paths {
-            open_from_disk(&mut workspace, path);
-            let fast = workspace.diagnostics(path).unwrap();
-            let full = workspace.diagnostics_full(path).unwrap();
-            assert_eq!(fast, full, "{}", path.display());
-            cross_file += fast
-                .iter()
-                .filter(|d| {
-                    fmlint_linter::rules::find(d.rule)
-                        .is_some_and(|r| r.meta().stage == Stage::Corpus)
-                })
-                .count();
-            workspace.close(path);
-        }
+        assert!(workspace.files.len() > 5, "the fixture corpus is too small");
+        let cross_file = neighbourhood_equals_whole(&mut workspace, "quicktakes", |d| {
+            fmlint_linter::rules::find(d.rule).is_some_and(|r| r.meta().stage == Stage::Corpus)
+        });
         assert!(
             cross_file > 0,
             "the fixtures should exercise cross-file rules"
@@ -661,24 +667,11 @@ mod tests {
                 .join(name)
                 .canonicalize()
                 .unwrap();
-            let settings = Arc::new(fmlint_engine::config::settings_for_root(&root).unwrap());
-            let scan = scan(&root, &settings, 2).unwrap();
-            let mut workspace = Workspace::new(root.clone(), settings).unwrap();
-            workspace.load(scan);
-            let mut paths: Vec<Arc<Path>> = workspace.files.keys().cloned().collect();
-            paths.sort();
-            let mut cross_file = 0;
-            for path in &paths {
-                open_from_disk(&mut workspace, path);
-                let fast = workspace.diagnostics(path).unwrap();
-                let full = workspace.diagnostics_full(path).unwrap();
-                assert_eq!(fast, full, "{name}: {}", path.display());
-                cross_file += fast
-                    .iter()
-                    .filter(|d| d.rule == "dangling-reference" || d.rule.starts_with("duplicate-"))
-                    .count();
-                workspace.close(path);
-            }
+            let settings = fmlint_engine::config::settings_for_root(&root).unwrap();
+            let mut workspace = loaded_with(&root, settings);
+            let cross_file = neighbourhood_equals_whole(&mut workspace, name, |d| {
+                d.rule == "dangling-reference" || d.rule.starts_with("duplicate-")
+            });
             // MDN's defects are all per-file.
             assert!(
                 name == "mdn" || cross_file > 0,

@@ -310,44 +310,74 @@ impl Compiler<'_> {
                 rule: collection.unique_rule(field.get_ref()),
             });
         }
+        collection.key_order = self.key_order(layers);
+        collection.dates = self.dates(layers);
+        for (field, spec) in layers.merged(|c| &c.templates, |(f, _)| f.get_ref().clone()) {
+            self.template_checks(field, spec, &mut collection.checks);
+        }
+        self.path_checks(layers, &mut collection.checks);
+        for r in layers
+            .find(|c| (!c.references.is_empty()).then_some(&c.references))
+            .into_iter()
+            .flatten()
+        {
+            if let Some(reference) = self.reference(r, index, names) {
+                collection.references.push(reference);
+            }
+        }
+        collection
+    }
+
+    /// The collection's `key-order`, each key once.
+    fn key_order(&mut self, layers: &Layers) -> Vec<String> {
+        let mut order: Vec<String> = Vec::new();
         for key in layers
             .find(|c| (!c.key_order.is_empty()).then_some(&c.key_order))
             .into_iter()
             .flatten()
         {
-            if collection.key_order.contains(key.get_ref()) {
+            if order.contains(key.get_ref()) {
                 self.errors.at(
                     key,
                     format!("`{}` is listed twice in key-order", key.get_ref()),
                 );
                 continue;
             }
-            collection.key_order.push(key.get_ref().clone());
+            order.push(key.get_ref().clone());
         }
+        order
+    }
+
+    /// The collection's date fields and their formats (merged key by key
+    /// along `extends`); a format fmlint cannot check is an error.
+    fn dates(&mut self, layers: &Layers) -> Vec<DateField> {
+        let mut dates = Vec::new();
         for (field, format) in layers.merged(|c| &c.dates, |(f, _)| f.clone()) {
             let parsed = DateFormat::parse(format.get_ref());
             if check_date(&parsed.example(), &parsed).is_err() {
                 self.errors.push(
-                    format.span(),
-                    format!(
-                        "`{}` is not a date format fmlint can check",
-                        format.get_ref()
-                    ),
-                    Some(
-                        "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d` or `%Y-%m-%d %H:%M:%S %z`"
-                            .into(),
-                    ),
-                );
+                format.span(),
+                format!(
+                    "`{}` is not a date format fmlint can check",
+                    format.get_ref()
+                ),
+                Some(
+                    "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d` or `%Y-%m-%d %H:%M:%S %z`"
+                        .into(),
+                ),
+            );
                 continue;
             }
-            collection.dates.push(DateField {
+            dates.push(DateField {
                 field: field.clone(),
                 format: parsed,
             });
         }
-        for (field, spec) in layers.merged(|c| &c.templates, |(f, _)| f.get_ref().clone()) {
-            self.template_checks(field, spec, &mut collection.checks);
-        }
+        dates
+    }
+
+    /// The `path-mismatch` checks of `[collections.path]`.
+    fn path_checks(&mut self, layers: &Layers, checks: &mut Vec<Check>) {
         if let Some(path) = layers.find(|c| c.path.as_ref()) {
             let condition = Condition {
                 when: self.conditions(&path.when),
@@ -366,16 +396,16 @@ impl Compiler<'_> {
                 };
                 let Some(field) = expected.fields().next().map(str::to_string) else {
                     self.errors.push(
-                        template.span(),
-                        format!(
-                            "the path template `{}` reads no field",
-                            template.get_ref()
-                        ),
-                        Some("a path check compares the path with the front matter, e.g. `{url|segment:2}`".into()),
-                    );
+                    template.span(),
+                    format!(
+                        "the path template `{}` reads no field",
+                        template.get_ref()
+                    ),
+                    Some("a path check compares the path with the front matter, e.g. `{url|segment:2}`".into()),
+                );
                     continue;
                 };
-                collection.checks.push(Check {
+                checks.push(Check {
                     rule: "path-mismatch",
                     field,
                     actual: Template::parse(actual).ok(),
@@ -388,16 +418,6 @@ impl Compiler<'_> {
                 });
             }
         }
-        for r in layers
-            .find(|c| (!c.references.is_empty()).then_some(&c.references))
-            .into_iter()
-            .flatten()
-        {
-            if let Some(reference) = self.reference(r, index, names) {
-                collection.references.push(reference);
-            }
-        }
-        collection
     }
 
     fn schema(&mut self, spec: &Spanned<String>) -> Option<Arc<CompiledSchema>> {
@@ -584,7 +604,8 @@ impl Compiler<'_> {
         out
     }
 
-    fn reference(&mut self, r: &ReferenceConfig, own: usize, names: &[&str]) -> Option<References> {
+    /// What the reference's `field` pattern says: numbered maps or a field.
+    fn reference_shape(&mut self, r: &ReferenceConfig) -> Option<RefShape> {
         let pattern = r.field.get_ref();
         let shape = match pattern.split_once('*') {
             Some((prefix, rest)) => {
@@ -619,30 +640,17 @@ impl Compiler<'_> {
                 }
             }
         };
-        let by = match r.by {
-            None | Some(RefByName::Id) => RefBy::Id,
-            Some(RefByName::Path) => RefBy::Path(match r.relative_to {
-                None | Some(RelativeTo::File) => PathBase::File,
-                Some(RelativeTo::Root) => PathBase::Root(
-                    r.base
-                        .as_ref()
-                        .map(|b| b.get_ref().clone())
-                        .unwrap_or_default(),
-                ),
-            }),
-            Some(RefByName::Url) => RefBy::Url(
-                r.url_field
-                    .as_ref()
-                    .map_or("url", |f| f.get_ref().as_str())
-                    .into(),
-            ),
-        };
+        Some(shape)
+    }
+
+    /// Keys that apply to another kind of reference than `by` are errors.
+    fn keys_of_other_kinds(&mut self, r: &ReferenceConfig, by: &RefBy) {
         let path_only = [
             (r.relative_to.is_some(), "relative-to"),
             (r.base.is_some(), "base"),
         ];
         for (set, key) in path_only {
-            if set && !matches!(by, RefBy::Path(_)) {
+            if set && !matches!(*by, RefBy::Path(_)) {
                 self.errors.push(
                     r.field.span(),
                     format!("`{key}` applies to references by path"),
@@ -650,27 +658,33 @@ impl Compiler<'_> {
                 );
             }
         }
-        if r.base.is_some() && matches!(by, RefBy::Path(PathBase::File)) {
+        if r.base.is_some() && matches!(*by, RefBy::Path(PathBase::File)) {
             self.errors.push(
                 r.field.span(),
                 "`base` applies to paths relative to the root".into(),
                 Some("add `relative-to = \"root\"`, or remove `base`".into()),
             );
         }
-        if r.url_field.is_some() && !matches!(by, RefBy::Url(_)) {
+        if r.url_field.is_some() && !matches!(*by, RefBy::Url(_)) {
             self.errors.push(
                 r.field.span(),
                 "`url-field` applies to references by URL".into(),
                 Some("add `by = \"url\"`, or remove `url-field`".into()),
             );
         }
-        if !matches!(by, RefBy::Id) && !r.mirror.is_empty() {
+        if !matches!(*by, RefBy::Id) && !r.mirror.is_empty() {
             self.errors.push(
                 r.field.span(),
                 "references by path or URL cannot mirror fields".into(),
                 Some("remove `mirror`".into()),
             );
         }
+    }
+
+    fn reference(&mut self, r: &ReferenceConfig, own: usize, names: &[&str]) -> Option<References> {
+        let shape = self.reference_shape(r)?;
+        let by = reference_by(r);
+        self.keys_of_other_kinds(r, &by);
         let target = match &r.collection {
             // A path may name a page of any collection.
             _ if matches!(by, RefBy::Path(_)) => {
@@ -768,4 +782,27 @@ fn default_include() -> Vec<String> {
     ["**/*.md", "**/*.mdx", "**/*.markdown"]
         .map(String::from)
         .to_vec()
+}
+
+/// How the reference's values name their targets (`by`, with its base or
+/// URL field).
+fn reference_by(r: &ReferenceConfig) -> RefBy {
+    match r.by {
+        None | Some(RefByName::Id) => RefBy::Id,
+        Some(RefByName::Path) => RefBy::Path(match r.relative_to {
+            None | Some(RelativeTo::File) => PathBase::File,
+            Some(RelativeTo::Root) => PathBase::Root(
+                r.base
+                    .as_ref()
+                    .map(|b| b.get_ref().clone())
+                    .unwrap_or_default(),
+            ),
+        }),
+        Some(RefByName::Url) => RefBy::Url(
+            r.url_field
+                .as_ref()
+                .map_or("url", |f| f.get_ref().as_str())
+                .into(),
+        ),
+    }
 }
