@@ -257,6 +257,12 @@ fn finish(args: &CheckArgs, result: &CheckResult, broken_pipe: bool) -> u8 {
                 100.0 * result.corpus_phase.as_secs_f64() / result.elapsed.as_secs_f64().max(1e-9),
                 result.corpus_files
             );
+            let stages: Vec<String> = result
+                .stages
+                .iter()
+                .map(|(stage, took)| format!("{stage} {:.1} ms", took.as_secs_f64() * 1e3))
+                .collect();
+            eprintln!("stages: {}", stages.join(", "));
         }
         if let Some(max) = too_many_warnings {
             eprintln!(

@@ -20,7 +20,7 @@
 //! (what the user named) are different sets: `fmlint check one.md` still
 //! sees every article under the corpus root.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use fmlint_linter::settings::Settings;
@@ -69,7 +69,9 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         skipped: &mut result.skipped,
         untracked: &mut untracked,
     };
+    let mut clock = Clock::new(start);
     let files = discover::files(&root, &targets, target, settings, &cwd, met)?;
+    clock.lap("discover");
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(crate::workers::workers(target.threads, files.len()))
         .build()
@@ -78,21 +80,24 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         .cache
         .as_ref()
         .map(|config| Cache::open(config, &root, settings));
+    clock.lap("cache open");
     let passed = pass::run(
         &pool, &files, &targets, &root, &cwd, &mut cache, target, settings, options,
     );
+    clock.lap("pass");
     result.corpus_files = passed.len();
     let changed = affected::changed_ids(target, &passed, cache.as_ref());
     let mut gathered = gather::gather(passed, &changed, &mut result);
-    let corpus_start = Instant::now();
+    clock.lap("gather");
     let index = corpus::run(&pool, settings, &root, &mut gathered, &changed, &mut result);
-    result.corpus_phase = corpus_start.elapsed();
+    result.corpus_phase = clock.lap("corpus");
     if let Some(index) = &index {
         untracked::explain(&untracked, index, &mut gathered, settings, &root, &cwd);
     }
     if let Some(cache) = cache {
         let summary = |i: usize| &index.as_ref().expect("summaries are indexed").files[i].summary;
         result.cache_error = cache.store(&gathered.keeps, summary).err();
+        clock.lap("cache store");
     }
     // Freeing tens of thousands of summaries costs more than a warm run's
     // linting: a thread does it while the findings are printed.
@@ -105,6 +110,31 @@ pub fn check_with(target: &Target, settings: &Settings, options: Options) -> Res
         .reports
         .sort_by(|a, b| crate::walk::path_order(&a.path, &b.path));
     result.files = gathered.reports;
+    clock.lap("finish");
+    result.stages = clock.laps;
     result.elapsed = start.elapsed();
     Ok(result)
+}
+
+/// The stages' times, each from the end of the one before.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn new(start: Instant) -> Clock {
+        Clock {
+            last: start,
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) -> Duration {
+        let now = Instant::now();
+        let took = now - self.last;
+        self.last = now;
+        self.laps.push((stage, took));
+        took
+    }
 }

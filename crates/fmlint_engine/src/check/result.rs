@@ -66,6 +66,9 @@ pub struct CheckResult {
     pub elapsed: Duration,
     /// Time spent building the index and running cross-file rules.
     pub corpus_phase: Duration,
+    /// Each stage of the pipeline and the time it took, in order (printed
+    /// with `FMLINT_TIMINGS=1`: where a run's time goes).
+    pub stages: Vec<(&'static str, Duration)>,
     /// Findings silenced by `# fmlint-ignore` comments.
     pub suppressed: usize,
     /// What `--baseline` hid, when one was given.
