@@ -27,10 +27,20 @@ pub struct Cli {
 pub enum Command {
     /// Check the front matter of Markdown files (directories are searched).
     Check(Box<CheckArgs>),
-    /// Print the documentation of one rule.
+    /// Print the documentation of one rule, then what it checks in this
+    /// project (the config in force: its collections, fields, templates).
     Rule {
         /// The rule's name, e.g. `url-mismatch`.
         name: String,
+
+        /// Describe the project with this config instead of the nearest
+        /// `fmlint.toml`.
+        #[arg(long, value_name = "FILE", conflicts_with = "isolated")]
+        config: Option<PathBuf>,
+
+        /// Ignore every `fmlint.toml`: describe the built-in preset.
+        #[arg(long)]
+        isolated: bool,
     },
     /// List every rule with its default severity and whether it is fixable.
     Rules,

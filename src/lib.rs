@@ -29,7 +29,17 @@ pub fn run(cli: Cli) -> u8 {
     let outcome = match cli.command {
         Command::Check(args) => commands::check::run(&args),
         Command::Rules => commands::print_rules(),
-        Command::Rule { name } => commands::print_rule(&name),
+        Command::Rule {
+            name,
+            config,
+            isolated,
+        } => commands::rule::print_rule(
+            &name,
+            &commands::rule::Source {
+                config: config.as_deref(),
+                isolated,
+            },
+        ),
         Command::Server => fmlint_server::run(),
         Command::Clean(args) => commands::clean(&args),
         Command::Init(args) => commands::init::run(&args),

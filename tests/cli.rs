@@ -673,3 +673,95 @@ fn without_a_marker_the_root_is_the_working_directory_or_the_named_paths() {
         .assert()
         .code(0);
 }
+
+/// `fmlint rule NAME` ends with what the rule checks in the project at
+/// hand, in the words of its config (collections, fields, templates,
+/// formats, severities), not QuickTakes'.
+#[test]
+fn rule_docs_describe_the_project_in_its_configs_words() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("fmlint.toml"),
+        r#"
+[rules]
+stale-reference = "warning"
+
+[[collections]]
+name = "guides"
+id = "slug"
+unique = ["slug", "permalink"]
+
+[collections.dates]
+published = "%Y-%m-%d %H:%M:%S %z"
+
+[collections.templates]
+permalink = { template = "/guides/{path.stem}/", unless = { draft = true } }
+
+[[collections.references]]
+field = "see_also*.slug"
+mirror = { heading = "title" }
+
+[[overrides]]
+files = ["archive/**"]
+rules = { stale-reference = "off" }
+"#,
+    )
+    .unwrap();
+    let section = |rule: &str| {
+        let out = fmlint()
+            .current_dir(dir.path())
+            .args(["rule", rule])
+            .assert()
+            .code(0)
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        let at = out.find("## In this project").expect("a project section");
+        out[at..].to_string()
+    };
+    assert_eq!(
+        section("stale-reference"),
+        "## In this project (`fmlint.toml`)\n\n\
+         Severity here: warning, and another for the files of one `[[overrides]]` table.\n\n\
+         - `guides`: `see_also*` entries copy `title` (as `heading`) from the documents of \
+         `guides` they refer to, and must equal their current values\n"
+    );
+    assert!(section("dangling-reference").contains(
+        "- `guides`: `see_also*.slug` refers to documents of `guides` by their `slug`\n"
+    ));
+    assert!(section("field-mismatch").contains(
+        "- `guides`: `permalink` must equal `/guides/{path.stem}/`, unless `draft` is true\n"
+    ));
+    assert!(section("invalid-date")
+        .contains("- `guides`: `published` is a date in the format `%Y-%m-%d %H:%M:%S %z`\n"));
+    assert!(section("duplicate-value")
+        .contains("- `guides`: a value of `permalink` belongs to one document only\n"));
+    assert!(section("key-order").contains("No collection of this config sets what it checks"));
+    assert!(section("yaml-syntax").contains("It applies to every file the config takes"));
+    for rule in fmlint_linter::rules::RULES {
+        let text = section(rule.meta().name);
+        assert!(
+            !text.contains("related_article") && !text.contains("QuickTakes"),
+            "{}: {text}",
+            rule.meta().name
+        );
+    }
+    // `--isolated` describes the built-in preset instead.
+    fmlint()
+        .current_dir(dir.path())
+        .args(["rule", "dangling-reference", "--isolated"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("`related_article*.id` refers to"));
+    // A config that does not load still leaves the rule's documentation.
+    std::fs::write(dir.path().join("fmlint.toml"), "[[collections]]\nnam = 1\n").unwrap();
+    fmlint()
+        .current_dir(dir.path())
+        .args(["rule", "dangling-reference"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("## Why is this bad"))
+        .stdout(predicate::str::contains("## In this project").not())
+        .stderr(predicate::str::contains("no section on this project"));
+}

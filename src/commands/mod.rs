@@ -6,14 +6,14 @@ use std::io::{self, Write};
 use anyhow::{Context, Result};
 use fmlint_engine::root::find_corpus_root;
 use fmlint_engine::{cache, config};
-use fmlint_linter::rule::FixKind;
-use fmlint_linter::rules::{self, RULES};
+use fmlint_linter::rules::RULES;
 
 use crate::{cli, exit};
 
 pub mod check;
 mod hint;
 pub mod init;
+pub mod rule;
 
 /// `fmlint clean`: removes the corpus's result cache.
 pub fn clean(args: &cli::CleanArgs) -> Result<u8> {
@@ -106,34 +106,6 @@ pub fn print_rules() -> Result<u8> {
             ],
         )?;
     }
-    out.flush()?;
-    Ok(exit::CLEAN)
-}
-
-pub fn print_rule(name: &str) -> Result<u8> {
-    let Some(rule) = rules::find(name) else {
-        eprintln!(
-            "fmlint: error: unknown rule `{name}`; {}",
-            rules::unknown_rule_help(name)
-        );
-        return Ok(exit::FAILURE);
-    };
-    let meta = rule.meta();
-    let fix = match meta.fix {
-        FixKind::None => "not fixable",
-        FixKind::Safe => "fixable with --fix",
-        FixKind::Unsafe => "fixable with --unsafe-fixes",
-    };
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    writeln!(
-        out,
-        "# {}\n\nDefault severity: {}. Runs on: {}. {}.\n\n{}",
-        meta.name,
-        meta.default_severity.as_str(),
-        meta.stage.as_str(),
-        fix,
-        meta.docs()
-    )?;
     out.flush()?;
     Ok(exit::CLEAN)
 }

@@ -86,6 +86,11 @@ pub struct Scope<'t, 'a> {
 }
 
 impl Template {
+    /// The template as the config wrote it (`/docs/{path.stem}`).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     pub fn parse(source: &str) -> Result<Template, TemplateError> {
         Self::parse_with(source, SlugStyle::Quicktakes)
     }
