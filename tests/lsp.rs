@@ -1024,3 +1024,50 @@ fn completion_hover_and_definition_in_the_header() {
     assert_eq!(ask("textDocument/hover", 10, 0), Value::Null);
     assert_eq!(client.stop(), 0);
 }
+
+/// The server's own watch follows the walk of `fmlint check`: a Markdown
+/// file written under a `.gitignore`d folder never joins the corpus (no
+/// duplicate id with it), while one written elsewhere does.
+#[test]
+fn the_servers_watch_skips_what_gitignore_leaves_out() {
+    let (_dir, root) = corpus();
+    fs::write(root.join(".gitignore"), "content/learn/drafts/\n").unwrap();
+    let mut client = Client::start(&root);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&root),
+            "capabilities": {"window": {"workDoneProgress": true}},
+            "initializationOptions": {"debounceMs": 20},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    client.wait_for("the end of indexing", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let comet = article_path(&root, SUBJECT, COMET);
+    let comet_uri = uri(&comet);
+    let comet_text = fs::read_to_string(&comet).unwrap();
+    client.open(&comet_uri, &comet_text);
+    assert_eq!(client.diagnostics(&comet_uri, Some(1)), Vec::<Value>::new());
+
+    let ignored = root.join("content/learn/drafts/what-is-a-comet.md");
+    write(&ignored, &comet_text);
+    // Longer than the watch's and the server's debounce together.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let copy = root.join("content/learn/star-gazing-again/what-is-a-comet.md");
+    write(&copy, &comet_text);
+    let found = client.diagnostics(&comet_uri, Some(1));
+    assert_eq!(
+        codes(&found),
+        ["duplicate-id", "duplicate-url"],
+        "{found:#?}"
+    );
+    for finding in &found {
+        let message = finding["message"].as_str().unwrap();
+        assert!(message.contains("star-gazing-again"), "{message}");
+        assert!(!message.contains("drafts"), "{message}");
+    }
+    assert_eq!(client.stop(), 0);
+}

@@ -7,12 +7,20 @@
 //! The operating system's watcher (`notify`) is debounced here, so a
 //! checkout of many files arrives as one batch. Reads are not changes:
 //! inotify reports every open of a file, the server's own reads included,
-//! and taking those in would read the files again, forever. Paths under
-//! `.git` and the result cache are dropped too; the rest go to the
-//! server's main loop, which reads them again.
+//! and taking those in would read the files again, forever.
+//!
+//! Only what `fmlint check` walks is watched: each folder the walk enters
+//! gets its own (non-recursive) watch, a folder created later gets one if
+//! the walk would enter it, and a changed path is passed on only if the
+//! walk reaches it ([`Reach`]). So `.gitignore`d trees (`node_modules`, a
+//! site generator's `public/`, the result cache, `.git`) cost no watches,
+//! their churn no work, and a Markdown file written there never joins the
+//! corpus. A deleted path is always passed on: the server drops the files
+//! it knew under it, and it only knew files the walk reached.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
@@ -32,31 +40,59 @@ pub type Changes = (PathBuf, Result<Vec<PathBuf>, String>);
 /// A running watch; watching stops when it is dropped (its debounce
 /// thread then ends).
 pub struct Watch {
-    _watcher: RecommendedWatcher,
+    _watcher: Arc<Mutex<RecommendedWatcher>>,
 }
 
-/// Starts watching `root` recursively; each batch of changes is sent to
-/// `tx` with the root.
+/// Starts watching the folders of `root` that the walk enters; each batch
+/// of changes is sent to `tx` with the root.
 pub fn watch(root: &Path, tx: Sender<Changes>) -> Result<Watch, String> {
     let (raw_tx, raw_rx) = crossbeam_channel::unbounded();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = raw_tx.send(event);
     })
     .map_err(|error| error.to_string())?;
-    watcher
-        .watch(root, RecursiveMode::Recursive)
-        .map_err(|error| error.to_string())?;
+    watch_folders(&mut watcher, root)?;
+    let watcher = Arc::new(Mutex::new(watcher));
     let root = root.to_path_buf();
+    let grow = Arc::clone(&watcher);
     std::thread::Builder::new()
         .name("fmlint-watch".into())
-        .spawn(move || debounce(&root, &raw_rx, &tx))
+        .spawn(move || debounce(&root, &raw_rx, &tx, &grow))
         .map_err(|error| error.to_string())?;
     Ok(Watch { _watcher: watcher })
 }
 
+/// Watches `top` and every folder under it that the walk enters, each on
+/// its own. A folder that vanished meanwhile is no error.
+fn watch_folders(watcher: &mut RecommendedWatcher, top: &Path) -> Result<(), String> {
+    for entry in walker(top).build().filter_map(Result::ok) {
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            match watcher.watch(entry.path(), RecursiveMode::NonRecursive) {
+                Ok(()) => {}
+                Err(_) if !entry.path().exists() => {}
+                Err(error) => return Err(format!("{}: {error}", entry.path().display())),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The walk of `fmlint check` (`fmlint_engine::walk`): ignore files are
+/// honoured outside git too, links are not followed.
+fn walker(top: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(top);
+    builder.require_git(false).follow_links(false);
+    builder
+}
+
 /// Gathers the watcher's events into batches and sends them, until the
-/// watcher is dropped.
-fn debounce(root: &Path, raw: &Receiver<notify::Result<Event>>, tx: &Sender<Changes>) {
+/// watcher is dropped. New folders the walk enters are watched.
+fn debounce(
+    root: &Path,
+    raw: &Receiver<notify::Result<Event>>,
+    tx: &Sender<Changes>,
+    watcher: &Mutex<RecommendedWatcher>,
+) {
     while let Ok(first) = raw.recv() {
         let started = Instant::now();
         let mut paths = BTreeSet::new();
@@ -77,9 +113,63 @@ fn debounce(root: &Path, raw: &Receiver<notify::Result<Event>>, tx: &Sender<Chan
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
+        let mut reach = Reach::new(root);
+        paths.retain(|path| !path.exists() || reach.reaches(path));
+        for folder in paths.iter().filter(|p| p.is_dir()) {
+            let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
+            if let Err(error) = watch_folders(&mut watcher, folder) {
+                let _ = tx.send((root.to_path_buf(), Err(error)));
+            }
+        }
         if !paths.is_empty() {
             let _ = tx.send((root.to_path_buf(), Ok(paths.into_iter().collect())));
         }
+    }
+}
+
+/// Whether the walk from a corpus root reaches a path under it: every
+/// folder on the way, and the path itself, is listed by a one-level walk
+/// of its parent (which reads the same ignore files as the whole walk).
+/// Listings are kept for one batch.
+struct Reach {
+    root: PathBuf,
+    listings: HashMap<PathBuf, HashSet<PathBuf>>,
+}
+
+impl Reach {
+    fn new(root: &Path) -> Reach {
+        Reach {
+            root: root.to_path_buf(),
+            listings: HashMap::new(),
+        }
+    }
+
+    fn reaches(&mut self, path: &Path) -> bool {
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let mut folder = self.root.clone();
+        for part in relative.components() {
+            let next = folder.join(part);
+            if !self.listing(&folder).contains(&next) {
+                return false;
+            }
+            folder = next;
+        }
+        true
+    }
+
+    fn listing(&mut self, folder: &Path) -> &HashSet<PathBuf> {
+        self.listings
+            .entry(folder.to_path_buf())
+            .or_insert_with(|| {
+                walker(folder)
+                    .max_depth(Some(1))
+                    .build()
+                    .filter_map(Result::ok)
+                    .map(ignore::DirEntry::into_path)
+                    .collect()
+            })
     }
 }
 
@@ -113,6 +203,31 @@ mod tests {
         assert!(ignored(root, Path::new("/corpus/.fmlint_cache/k/1.bin")));
         assert!(!ignored(root, Path::new("/corpus/content/a.md")));
         assert!(!ignored(root, Path::new("/corpus/content")));
+    }
+
+    #[test]
+    fn only_what_the_walk_reaches_is_passed_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::write(root.join(".gitignore"), "public/\n*.draft.md\n").unwrap();
+        for folder in ["content/guides", "public/guides"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "content/guides/a.md",
+            "content/guides/b.draft.md",
+            "public/guides/a.md",
+        ] {
+            std::fs::write(root.join(file), "---\nid: 1\n---\n").unwrap();
+        }
+        let mut reach = Reach::new(&root);
+        assert!(reach.reaches(&root.join("content/guides/a.md")));
+        assert!(reach.reaches(&root.join("content/guides")));
+        assert!(!reach.reaches(&root.join("content/guides/b.draft.md")));
+        assert!(!reach.reaches(&root.join("public/guides/a.md")));
+        assert!(!reach.reaches(&root.join("public")));
+        assert!(!reach.reaches(&root.join(".gitignore/x")));
+        assert!(!reach.reaches(Path::new("/elsewhere/a.md")));
     }
 
     #[test]
