@@ -1025,9 +1025,10 @@ fn completion_hover_and_definition_in_the_header() {
     assert_eq!(client.stop(), 0);
 }
 
-/// The server's own watch follows the walk of `fmlint check`: a Markdown
-/// file written under a `.gitignore`d folder never joins the corpus (no
-/// duplicate id with it), while one written elsewhere does.
+/// Changes on disk follow the walk of `fmlint check`: a Markdown file
+/// written under a `.gitignore`d folder never joins the corpus (no
+/// duplicate id with it), whether the server's own watch or the client
+/// reports it, while one written elsewhere does.
 #[test]
 fn the_servers_watch_skips_what_gitignore_leaves_out() {
     let (_dir, root) = corpus();
@@ -1054,6 +1055,11 @@ fn the_servers_watch_skips_what_gitignore_leaves_out() {
 
     let ignored = root.join("content/learn/drafts/what-is-a-comet.md");
     write(&ignored, &comet_text);
+    // As a client that watches `**/*.md` itself reports it.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&ignored), "type": 1}]}),
+    );
     // Longer than the watch's and the server's debounce together.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let copy = root.join("content/learn/star-gazing-again/what-is-a-comet.md");

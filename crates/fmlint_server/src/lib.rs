@@ -18,6 +18,7 @@
 pub mod assist;
 pub mod ignore;
 pub mod positions;
+mod reach;
 pub mod server;
 mod transport;
 mod watch;

@@ -36,6 +36,7 @@ use serde_json::{json, Value as Json};
 use crate::assist;
 use crate::ignore::{ignore_here, ignore_in_file, suppressible};
 use crate::positions::{path_to_uri, uri_to_path, Encoding, Positions};
+use crate::reach::Reach;
 use crate::transport::{read_messages, write_messages, Incoming, Outgoing};
 use crate::watch::{self, Watch};
 use crate::workspace::{self, Workspace};
@@ -824,7 +825,10 @@ impl Server {
 
     /// Reads again what changed on disk (absolute, canonical paths of files
     /// or folders) and republishes the open documents it affects.
+    /// Paths the walk does not reach (`.gitignore`d, hidden) are left out;
+    /// deleted ones are always taken (only reached files were known).
     fn paths_changed(&mut self, paths: Vec<PathBuf>) {
+        let mut reaches: HashMap<PathBuf, Reach> = HashMap::new();
         for path in paths {
             // The innermost root holding it.
             let Some((root, ws)) = self
@@ -835,6 +839,12 @@ impl Server {
             else {
                 continue;
             };
+            let reach = reaches
+                .entry(root.clone())
+                .or_insert_with(|| Reach::new(root));
+            if path.exists() && !reach.reaches(&path) {
+                continue;
+            }
             if ws.is_indexed() {
                 ws.changed_on_disk(&path);
             } else if self.scanning.contains_key(root) {

@@ -10,15 +10,13 @@
 //! and taking those in would read the files again, forever.
 //!
 //! Only what `fmlint check` walks is watched: each folder the walk enters
-//! gets its own (non-recursive) watch, a folder created later gets one if
-//! the walk would enter it, and a changed path is passed on only if the
-//! walk reaches it ([`Reach`]). So `.gitignore`d trees (`node_modules`, a
-//! site generator's `public/`, the result cache, `.git`) cost no watches,
-//! their churn no work, and a Markdown file written there never joins the
-//! corpus. A deleted path is always passed on: the server drops the files
-//! it knew under it, and it only knew files the walk reached.
+//! gets its own (non-recursive) watch, and a folder created later gets one
+//! if the walk would enter it ([`Reach`]; the server takes in changed paths
+//! by the same test, whoever saw them). So `.gitignore`d trees
+//! (`node_modules`, a site generator's `public/`, the result cache, `.git`)
+//! cost no watches and their churn no work.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,6 +24,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::reach::{walker, Reach};
 
 /// How long the disk must be quiet before a batch of changes is sent…
 const DEBOUNCE: Duration = Duration::from_millis(50);
@@ -77,14 +77,6 @@ fn watch_folders(watcher: &mut RecommendedWatcher, top: &Path) -> Result<(), Str
     Ok(())
 }
 
-/// The walk of `fmlint check` (`fmlint_engine::walk`): ignore files are
-/// honoured outside git too, links are not followed.
-fn walker(top: &Path) -> ignore::WalkBuilder {
-    let mut builder = ignore::WalkBuilder::new(top);
-    builder.require_git(false).follow_links(false);
-    builder
-}
-
 /// Gathers the watcher's events into batches and sends them, until the
 /// watcher is dropped. New folders the walk enters are watched.
 fn debounce(
@@ -114,8 +106,7 @@ fn debounce(
             }
         }
         let mut reach = Reach::new(root);
-        paths.retain(|path| !path.exists() || reach.reaches(path));
-        for folder in paths.iter().filter(|p| p.is_dir()) {
+        for folder in paths.iter().filter(|p| p.is_dir() && reach.reaches(p)) {
             let mut watcher = watcher.lock().unwrap_or_else(|e| e.into_inner());
             if let Err(error) = watch_folders(&mut watcher, folder) {
                 let _ = tx.send((root.to_path_buf(), Err(error)));
@@ -124,52 +115,6 @@ fn debounce(
         if !paths.is_empty() {
             let _ = tx.send((root.to_path_buf(), Ok(paths.into_iter().collect())));
         }
-    }
-}
-
-/// Whether the walk from a corpus root reaches a path under it: every
-/// folder on the way, and the path itself, is listed by a one-level walk
-/// of its parent (which reads the same ignore files as the whole walk).
-/// Listings are kept for one batch.
-struct Reach {
-    root: PathBuf,
-    listings: HashMap<PathBuf, HashSet<PathBuf>>,
-}
-
-impl Reach {
-    fn new(root: &Path) -> Reach {
-        Reach {
-            root: root.to_path_buf(),
-            listings: HashMap::new(),
-        }
-    }
-
-    fn reaches(&mut self, path: &Path) -> bool {
-        let Ok(relative) = path.strip_prefix(&self.root) else {
-            return false;
-        };
-        let mut folder = self.root.clone();
-        for part in relative.components() {
-            let next = folder.join(part);
-            if !self.listing(&folder).contains(&next) {
-                return false;
-            }
-            folder = next;
-        }
-        true
-    }
-
-    fn listing(&mut self, folder: &Path) -> &HashSet<PathBuf> {
-        self.listings
-            .entry(folder.to_path_buf())
-            .or_insert_with(|| {
-                walker(folder)
-                    .max_depth(Some(1))
-                    .build()
-                    .filter_map(Result::ok)
-                    .map(ignore::DirEntry::into_path)
-                    .collect()
-            })
     }
 }
 
@@ -203,31 +148,6 @@ mod tests {
         assert!(ignored(root, Path::new("/corpus/.fmlint_cache/k/1.bin")));
         assert!(!ignored(root, Path::new("/corpus/content/a.md")));
         assert!(!ignored(root, Path::new("/corpus/content")));
-    }
-
-    #[test]
-    fn only_what_the_walk_reaches_is_passed_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        std::fs::write(root.join(".gitignore"), "public/\n*.draft.md\n").unwrap();
-        for folder in ["content/guides", "public/guides"] {
-            std::fs::create_dir_all(root.join(folder)).unwrap();
-        }
-        for file in [
-            "content/guides/a.md",
-            "content/guides/b.draft.md",
-            "public/guides/a.md",
-        ] {
-            std::fs::write(root.join(file), "---\nid: 1\n---\n").unwrap();
-        }
-        let mut reach = Reach::new(&root);
-        assert!(reach.reaches(&root.join("content/guides/a.md")));
-        assert!(reach.reaches(&root.join("content/guides")));
-        assert!(!reach.reaches(&root.join("content/guides/b.draft.md")));
-        assert!(!reach.reaches(&root.join("public/guides/a.md")));
-        assert!(!reach.reaches(&root.join("public")));
-        assert!(!reach.reaches(&root.join(".gitignore/x")));
-        assert!(!reach.reaches(Path::new("/elsewhere/a.md")));
     }
 
     #[test]
