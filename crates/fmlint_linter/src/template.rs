@@ -4,7 +4,7 @@
 //! A placeholder is a source (`title`, `seo.title`, `path`, `path.dir`,
 //! `path.name`, `path.stem`, `path.parent`) followed by filters (`slug`,
 //! `urlize`, `github_slug`, `lower`, `upper`, `replace:FROM:TO`,
-//! `last_segment`, `segment:N`, `no_ext`, `strip_prefix:TEXT`). A filter's
+//! `last_segment`, `segment:N`, `head:N`, `no_ext`, `strip_prefix:TEXT`). A filter's
 //! argument may be quoted (`replace:'::':_doublecolon_`) to hold `:` or
 //! `|`. Path sources are relative to the corpus root, with `/` separators.
 
@@ -52,6 +52,9 @@ enum Filter {
     LastSegment,
     /// 1-based, counting the non-empty `/`-separated segments.
     Segment(usize),
+    /// The first N characters (`2024-12-16-welcome.md` → `2024-12-16`
+    /// with 10): the date of a Jekyll post's file name.
+    Head(usize),
     /// Drops the last extension (`a/b.md` → `a/b`).
     NoExt,
     StripPrefix(String),
@@ -178,7 +181,7 @@ impl Template {
     }
 }
 
-const FILTERS: &str = "slug, urlize, github_slug, lower, upper, replace:FROM:TO, last_segment, segment:N, no_ext, strip_prefix:TEXT";
+const FILTERS: &str = "slug, urlize, github_slug, lower, upper, replace:FROM:TO, last_segment, segment:N, head:N, no_ext, strip_prefix:TEXT";
 
 fn parse_var(inner: &str, template: &str, style: SlugStyle) -> Result<Part, TemplateError> {
     let pieces = split_outside_quotes(inner, '|')
@@ -246,6 +249,10 @@ fn parse_filter(text: &str, template: &str, style: SlugStyle) -> Result<Filter, 
         }
         "segment" => match args.get(1).and_then(|n| n.parse().ok()) {
             Some(n) if n > 0 && args.len() == 2 => Filter::Segment(n),
+            _ => return Err(unknown()),
+        },
+        "head" => match args.get(1).and_then(|n| n.parse().ok()) {
+            Some(n) if n > 0 && args.len() == 2 => Filter::Head(n),
             _ => return Err(unknown()),
         },
         _ => return Err(unknown()),
@@ -330,6 +337,7 @@ fn apply(filter: &Filter, value: &str) -> String {
             .nth(n - 1)
             .unwrap_or("")
             .to_string(),
+        Filter::Head(n) => value.chars().take(*n).collect(),
         Filter::NoExt => {
             let name_start = value.rfind('/').map_or(0, |i| i + 1);
             match value[name_start..].rfind('.') {
@@ -380,6 +388,10 @@ mod tests {
             render("{path.dir}").as_deref(),
             Some("content/learn/ipo--fpo")
         );
+        assert_eq!(render("{path.name|head:5}").as_deref(), Some("what-"));
+        assert_eq!(render("{subject|head:99}").as_deref(), Some("IPO & FPO"));
+        assert!(Template::parse("{path.name|head:0}").is_err());
+        assert!(Template::parse("{path.name|head}").is_err());
     }
 
     #[test]
