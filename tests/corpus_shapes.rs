@@ -157,6 +157,42 @@ fn unique_on_maps_is_a_warning() {
     );
 }
 
+/// When the schema already says a `unique` field holds maps (or lists of
+/// maps, through `$ref`s too), the config is wrong before any file is read:
+/// an error at the field's place in `fmlint.toml`.
+#[test]
+fn unique_on_a_field_the_schema_makes_maps_is_a_config_error() {
+    let config = "[[collections]]\nname = \"pages\"\nschema = \"page.json\"\n\
+                  unique = [\"slug\", \"tags\", \"sidebar\", \"links\"]\n";
+    let schema = r##"{"type": "object", "properties": {
+        "slug": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "sidebar": {"$ref": "#/$defs/sidebar"},
+        "links": {"type": "array", "items": {"$ref": "#/$defs/link"}}},
+      "$defs": {"sidebar": {"type": "object"}, "link": {"type": "object"}}}"##;
+    let (code, stdout, stderr) = run_in(
+        &[
+            ("fmlint.toml", config),
+            ("page.json", schema),
+            ("a.md", "---\nslug: a\n---\n"),
+        ],
+        &["check", "--no-cache"],
+    );
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("fmlint.toml:4:27: `unique` compares strings, numbers and lists of them, but the schema `page.json` makes `sidebar` a map"), "{stderr}");
+    assert!(stderr.contains("fmlint.toml:4:38: `unique` compares strings, numbers and lists of them, but the schema `page.json` makes `links` a list of maps"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "help: list a field inside it instead (`sidebar.NAME`), or take it out of `unique`"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("`slug`") && !stderr.contains("`tags`"),
+        "{stderr}"
+    );
+}
+
 /// `fmlint files`: one line per file, its collection or `-` and why.
 #[test]
 fn files_prints_where_each_file_landed() {

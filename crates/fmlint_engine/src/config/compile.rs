@@ -305,6 +305,20 @@ impl Compiler<'_> {
                 self.errors.at(field, "a unique field must be named".into());
                 continue;
             }
+            if let Some((schema, shape)) = schema_of_maps(&collection, field.get_ref()) {
+                self.errors.push(
+                    field.span(),
+                    format!(
+                        "`unique` compares strings, numbers and lists of them, but the schema `{schema}` makes `{}` {shape}",
+                        field.get_ref()
+                    ),
+                    Some(format!(
+                        "list a field inside it instead (`{}.NAME`), or take it out of `unique`",
+                        field.get_ref()
+                    )),
+                );
+                continue;
+            }
             collection.unique.push(Unique {
                 field: field.get_ref().clone(),
                 rule: collection.unique_rule(field.get_ref()),
@@ -805,4 +819,11 @@ fn reference_by(r: &ReferenceConfig) -> RefBy {
                 .into(),
         ),
     }
+}
+
+/// The name of `collection`'s schema and what it makes `field` when that
+/// is a map or a list of maps, which `unique` cannot compare.
+fn schema_of_maps<'c>(collection: &'c Collection, field: &str) -> Option<(&'c str, &'static str)> {
+    let schema = collection.schema.as_ref()?;
+    Some((schema.name.as_str(), schema.map_shape(field)?))
 }

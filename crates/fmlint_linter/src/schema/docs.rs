@@ -45,6 +45,9 @@ pub(super) const IN_PLACE: &[&str] = &[
 /// How deep a trail may go: a `$ref` cycle ends here.
 const MAX_STEPS: usize = 512;
 
+/// How many `$ref`s in a row [`Docs::property`] follows.
+const MAX_REF_HOPS: usize = 32;
+
 pub(super) struct Docs {
     /// The root document's base URI (without fragment).
     base: String,
@@ -140,6 +143,37 @@ impl Docs {
             }
         }
         steps
+    }
+
+    /// The subschema of the property at dotted `field` (`seo.title`):
+    /// `properties` followed from the root, through `$ref`s. `None` when
+    /// the schema does not say (no `properties` entry for a segment, a
+    /// reference that does not resolve).
+    /// With the base its own `$ref`s resolve against.
+    pub(super) fn property(&self, field: &str) -> Option<(&str, &serde_json::Map<String, Json>)> {
+        let mut here = self.follow(self.base.as_str(), &self.root)?;
+        for segment in field.split('.') {
+            let sub = here.1.get("properties")?.get(segment)?;
+            here = self.follow(here.0, sub)?;
+        }
+        Some(here)
+    }
+
+    /// The object `schema` is once its `$ref`s are followed, with its base.
+    pub(super) fn follow<'d>(
+        &'d self,
+        base: &'d str,
+        schema: &'d Json,
+    ) -> Option<(&'d str, &'d serde_json::Map<String, Json>)> {
+        let mut here = (base, schema);
+        for _ in 0..MAX_REF_HOPS {
+            let object = here.1.as_object()?;
+            match object.get("$ref").and_then(Json::as_str) {
+                Some(reference) => here = self.resolve(here.0, reference)?,
+                None => return Some((here.0, object)),
+            }
+        }
+        None
     }
 
     /// The document and value a `$ref` names, relative to `base`.

@@ -182,6 +182,25 @@ impl CompiledSchema {
         self.docs.root()
     }
 
+    /// `"a map"` or `"a list of maps"` when the schema makes `field`
+    /// (dotted) one: its `type` is `object`, or `array` with `items` of type
+    /// `object`. `unique` cannot compare such values. `None` when it is
+    /// anything else or the schema does not say.
+    pub fn map_shape(&self, field: &str) -> Option<&'static str> {
+        let is = |schema: &serde_json::Map<String, Json>, wanted: &str| {
+            schema.get("type").and_then(Json::as_str) == Some(wanted)
+        };
+        let (base, property) = self.docs.property(field)?;
+        if is(property, "object") {
+            return Some("a map");
+        }
+        let items = property
+            .get("items")
+            .and_then(|items| self.docs.follow(base, items));
+        (is(property, "array") && items.is_some_and(|(_, items)| is(items, "object")))
+            .then_some("a list of maps")
+    }
+
     /// The header's violations, each located at its node. `text` is the
     /// whole file (for fixes that keep the author's style).
     pub fn check(&self, root: &Node, header: Header, text: &str) -> Vec<Diagnostic> {
