@@ -856,18 +856,15 @@ fn without_a_marker_the_server_serves_its_working_directory() {
     assert_eq!(client.stop(), 0);
 }
 
-/// A client that cannot watch files (Neovim on Linux by default): the
-/// server watches the corpus itself, and a file deleted, restored or
-/// rewritten on disk changes its open referrer's findings.
-#[test]
-fn without_client_watching_the_server_sees_changes_on_disk() {
-    let (_dir, root) = corpus();
-    let mut client = Client::start(&root);
+/// A client that cannot watch files (as Neovim on Linux): the server
+/// watches the corpus itself. Returns once the corpus is indexed.
+fn start_watching_itself(root: &Path) -> Client {
+    let mut client = Client::start(root);
     client.request(
         "initialize",
         json!({
             "processId": null,
-            "rootUri": uri(&root),
+            "rootUri": uri(root),
             "capabilities": {"window": {"workDoneProgress": true}},
             "initializationOptions": {"debounceMs": 20},
         }),
@@ -876,6 +873,16 @@ fn without_client_watching_the_server_sees_changes_on_disk() {
     client.wait_for("the end of indexing", |m| {
         m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
     });
+    client
+}
+
+/// A client that cannot watch files (Neovim on Linux by default): the
+/// server watches the corpus itself, and a file deleted, restored or
+/// rewritten on disk changes its open referrer's findings.
+#[test]
+fn without_client_watching_the_server_sees_changes_on_disk() {
+    let (_dir, root) = corpus();
+    let mut client = start_watching_itself(&root);
     let meteor = article_path(&root, SUBJECT, METEOR);
     let meteor_uri = uri(&meteor);
     client.open(&meteor_uri, &fs::read_to_string(&meteor).unwrap());
@@ -1033,20 +1040,7 @@ fn completion_hover_and_definition_in_the_header() {
 fn the_servers_watch_skips_what_gitignore_leaves_out() {
     let (_dir, root) = corpus();
     fs::write(root.join(".gitignore"), "content/learn/drafts/\n").unwrap();
-    let mut client = Client::start(&root);
-    client.request(
-        "initialize",
-        json!({
-            "processId": null,
-            "rootUri": uri(&root),
-            "capabilities": {"window": {"workDoneProgress": true}},
-            "initializationOptions": {"debounceMs": 20},
-        }),
-    );
-    client.notify("initialized", json!({}));
-    client.wait_for("the end of indexing", |m| {
-        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
-    });
+    let mut client = start_watching_itself(&root);
     let comet = article_path(&root, SUBJECT, COMET);
     let comet_uri = uri(&comet);
     let comet_text = fs::read_to_string(&comet).unwrap();
