@@ -3,6 +3,7 @@
 //! title, url and file) or whose id changed, and of one deleted (known from
 //! the cache) — with only the findings about that article.
 
+mod cli_support;
 mod qt;
 
 use std::fs;

@@ -5,6 +5,7 @@
 //! `--cache-dir`, the cache at the corpus root only and under a quarter of
 //! the corpus's size.
 
+mod cli_support;
 mod qt;
 
 use std::fs;

@@ -11,6 +11,7 @@ use assert_cmd::cargo::CommandCargoExt;
 use assert_cmd::Command as AssertCommand;
 use predicates::prelude::*;
 
+mod cli_support;
 mod qt;
 use qt::related;
 

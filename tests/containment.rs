@@ -7,12 +7,15 @@
 //! that also holds files *outside* the project) and the real binary run in
 //! it.
 
+mod cli_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 mod qt;
+use cli_support::copy_tree as copy;
 use qt::{fmlint as run, Run};
 
 fn write(path: &Path, text: &str) {
@@ -377,21 +380,6 @@ fn symlinks_met_while_walking_are_skipped() {
 
 // ---------------------------------------------------------------------------
 // Paths in output
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        fs::create_dir_all(to).expect("create dir");
-        for entry in fs::read_dir(from).expect("read fixture dir") {
-            let entry = entry.expect("fixture entry");
-            if entry.file_name() == ".fmlint_cache" {
-                continue;
-            }
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        fs::copy(from, to).expect("copy fixture");
-    }
-}
 
 /// Every `path` of a JSON report, the related locations' included.
 fn json_paths(value: &Value, out: &mut Vec<String>) {

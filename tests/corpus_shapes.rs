@@ -8,43 +8,19 @@
 //! Every run is on a copy in a temporary directory, so no cache is written
 //! into the repository.
 
+mod cli_support;
+
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_name() == ".fmlint_cache" {
-                continue;
-            }
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        fs::copy(from, to).unwrap();
-    }
-}
+use cli_support::{copy_tree as copy, fixture, fmlint};
 
 /// `fmlint ARGS` in a copy of `fixtures/NAME`: (exit code, stdout, stderr).
 fn run(name: &str, args: &[&str]) -> (i32, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join(name);
-    copy(&Path::new("fixtures").join(name), &root);
-    let output = Command::cargo_bin("fmlint")
-        .unwrap()
-        .current_dir(&root)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    let (_dir, root) = fixture(name);
+    let run = fmlint(&root, args);
+    (run.code, run.stdout, run.stderr)
 }
 
 fn findings(name: &str) -> String {

@@ -9,10 +9,13 @@
 //! may exit 0 or 1 (findings are a normal outcome of a linter); anything
 //! else (2 for a usage error, 127 for a missing command) fails the test.
 
+mod cli_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use cli_support::copy_tree as copy_corpus;
 use tempfile::TempDir;
 
 /// One runnable block: where it starts and its commands.
@@ -148,23 +151,6 @@ fn sandbox() -> TempDir {
         assert!(status.success(), "git {args:?} failed");
     }
     dir
-}
-
-/// Copies the demo corpus, without a result cache a local run left in it.
-fn copy_corpus(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create dir");
-    for entry in fs::read_dir(from).expect("fixture dir") {
-        let entry = entry.expect("fixture entry");
-        if entry.file_name() == ".fmlint_cache" {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_corpus(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).expect("copy fixture");
-        }
-    }
 }
 
 /// Runs one command with bash in the sandbox; fails unless it exits 0 or 1.

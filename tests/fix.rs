@@ -3,10 +3,18 @@
 //! (it shows that only the edited spans changed), the fixed file no longer
 //! has the fixed findings, and a second `--fix` changes nothing.
 
+mod cli_support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use cli_support::copy_tree as copy;
+
+/// `fmlint ARGS` in `dir`: (exit code, stdout, stderr).
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let run = cli_support::fmlint(dir, args);
+    (run.code, run.stdout, run.stderr)
+}
 
 const SAFE: &[&str] = &[
     "stale-reference",
@@ -16,32 +24,6 @@ const SAFE: &[&str] = &[
     "file-name-mismatch",
 ];
 const UNSAFE: &[&str] = &["url-mismatch", "dangling-reference", "title-mismatch"];
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        fs::copy(from, to).unwrap();
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::cargo_bin("fmlint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
 
 /// Every file under `dir` with its bytes, sorted.
 fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {

@@ -20,7 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cli_support::{check, fmlint, summary, unix_paths};
+use cli_support::{check, copy_tree as copy_dir, fmlint, summary, unix_paths};
 
 const HOSTILE: &str = "content/learn/astronomy/hostile.md";
 
@@ -289,17 +289,4 @@ fn in_browser(browser: &Browser, corpus: &Path, queries: &[&str], screenshot: &P
     println!("{stdout}");
     assert!(output.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("ok: findings per rule"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

@@ -9,7 +9,7 @@ mod cli_support;
 
 use std::fs;
 
-use cli_support::{corpus, fmlint};
+use cli_support::{copy_tree, corpus, fmlint};
 
 #[test]
 fn the_inferred_config_finds_the_planted_cross_file_defects() {
@@ -142,19 +142,6 @@ fn an_unknown_preset_is_named_with_the_known_ones() {
         "{}",
         init.stderr
     );
-}
-
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 const NOTE: &str = "the built-in QuickTakes preset is in force";

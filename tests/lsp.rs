@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use assert_cmd::cargo::CommandCargoExt;
 use serde_json::{json, Value};
 
+mod cli_support;
 mod qt;
 use qt::related;
 

@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod cli_support;
 mod qt;
 use qt::{path_of, related, write, SUBJECT};
 

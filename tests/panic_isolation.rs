@@ -10,6 +10,7 @@ use std::process::Command;
 
 use assert_cmd::cargo::CommandCargoExt;
 
+mod cli_support;
 mod qt;
 use qt::{path_of, title, Run, SUBJECT};
 

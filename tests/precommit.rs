@@ -21,6 +21,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod cli_support;
 mod qt;
 use qt::{article, related};
 

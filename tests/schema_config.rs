@@ -3,30 +3,11 @@
 //! (a file that is not a schema, a typo'd keyword, a keyword the draft
 //! does not have) reported at the config's `schema =` line, exit 2.
 
+mod cli_support;
+
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let output = Command::cargo_bin("fmlint")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+use cli_support::fmlint as run;
 
 /// A project with `schema = "<spec>"` at line 3, `file` holding `schema`,
 /// and one page whose front matter is `header`.

@@ -6,10 +6,13 @@
 //! ones), the findings at the smallest node with the property named, and
 //! no message cut in any format.
 
+mod cli_support;
+
 mod common;
 
 use std::path::{Path, PathBuf};
 
+use cli_support::copy_tree as copy_dir;
 use fmlint::report::{self, Format, FullOptions};
 use fmlint_engine::check::CheckResult;
 use fmlint_linter::diagnostic::{Applicability, Diagnostic};
@@ -286,19 +289,6 @@ fn custom_messages_replace_fmlints() {
     let d = at(&keyword, "a.md", "page-type");
     assert_eq!(d.message, "page-type must match the slug's section");
     assert!(d.help.as_deref().unwrap().contains("`css-property`"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `--unsafe-fixes` applies the schema's fixes in place, keeping the

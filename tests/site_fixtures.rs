@@ -8,36 +8,8 @@
 mod cli_support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
 
-use cli_support::{fmlint, summary, Run};
-
-/// A copy of `fixtures/NAME` in a temporary directory, and its root.
-fn fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join(name);
-    copy(&Path::new("fixtures").join(name), &root);
-    (dir, root)
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        fs::create_dir_all(to).expect("create dir");
-        for entry in fs::read_dir(from).expect("fixture dir") {
-            let entry = entry.expect("dir entry");
-            copy(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        fs::copy(from, to).expect("copy fixture");
-    }
-}
-
-fn write(path: &Path, text: &str) {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).expect("create dir");
-    }
-    fs::write(path, text).expect("write file");
-}
+use cli_support::{fixture, fmlint, summary, write, Run};
 
 /// The run's stdout and its summary line without the time it took.
 fn findings(run: &Run) -> String {

@@ -3,6 +3,7 @@
 //! against the rest of the corpus from disk or the cache, findings carry
 //! PATH, and neither the file nor the cache's entry for it is touched.
 
+mod cli_support;
 mod qt;
 
 use std::fs;

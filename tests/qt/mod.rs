@@ -5,9 +5,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-use assert_cmd::cargo::CommandCargoExt;
 
 pub const SUBJECT: &str = "Star Gazing";
 
@@ -87,48 +84,10 @@ pub fn title(i: i64) -> String {
     format!("What is star number {i}?")
 }
 
-/// What one run printed and how it exited.
-pub struct Run {
-    pub stdout: String,
-    pub stderr: String,
-    pub code: i32,
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Run {
-        Run {
-            stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("UTF-8 stderr"),
-            code: output.status.code().unwrap_or(-1),
-        }
-    }
-}
-
-/// Runs `fmlint ARGS` in `dir`.
-pub fn fmlint(dir: &Path, args: &[&str]) -> Run {
-    Command::cargo_bin("fmlint")
-        .expect("binary built")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("fmlint runs")
-        .into()
-}
-
-/// Runs `fmlint ARGS` in `dir` with `stdin` on standard input.
-pub fn fmlint_stdin(dir: &Path, args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::cargo_bin("fmlint")
-        .expect("binary built")
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("fmlint runs");
-    std::io::Write::write_all(&mut child.stdin.take().unwrap(), stdin.as_bytes()).unwrap();
-    child.wait_with_output().expect("fmlint exits").into()
-}
+/// The binary's runner, shared with the other CLI tests (not every test
+/// uses all of it).
+#[allow(unused_imports)]
+pub use crate::cli_support::{fmlint, fmlint_stdin, Run};
 
 /// The `.bin` chunk files of every cache key under `cache`.
 pub fn chunks(cache: &Path) -> Vec<PathBuf> {
