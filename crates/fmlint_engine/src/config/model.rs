@@ -163,7 +163,8 @@ pub struct TemplateTable {
     /// a field (`{title}`, `{seo.title}`) or the file's path relative to
     /// the corpus root (`{path}`, `{path.dir}`, `{path.parent}`,
     /// `{path.name}`, `{path.stem}`), with filters: `slug`, `urlize`,
-    /// `lower`, `last_segment`, `segment:N`, `no_ext`, `strip_prefix:TEXT`.
+    /// `github_slug`, `lower`, `upper`, `replace:FROM:TO`, `last_segment`,
+    /// `segment:N`, `head:N`, `no_ext`, `strip_prefix:TEXT`.
     #[schemars(with = "OneOrMany")]
     pub template: Spanned<OneOrMany>,
     /// The rule a mismatch is filed under: `url-mismatch`,
