@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use fmlint_engine::walk::{walk, FileFilter};
 use fmlint_linter::dates::{check_date, DateFormat};
-use fmlint_syntax::{parse, split, Node, SplitError, Value};
+use fmlint_syntax::{parse_header, split, Node, SplitError, Value};
 
 use crate::thresholds::SHORT;
 
@@ -240,7 +240,7 @@ impl Survey {
                 return;
             }
         };
-        let parsed = parse(text, header.yaml);
+        let parsed = parse_header(text, &header);
         let root = match parsed.root {
             Some(root) if parsed.problems.is_empty() && root.is_map() => root,
             _ => {

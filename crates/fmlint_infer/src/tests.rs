@@ -231,3 +231,25 @@ fn distinct_weights_are_not_unique_but_ids_are() {
     assert!(!rule(&inferred.fields, "weight").unique);
     assert!(rule(&inferred.fields, "id").unique);
 }
+
+/// Hugo's TOML (`+++`) and JSON headers are surveyed like YAML ones: a
+/// site whose pages mix them is inferred from all of its pages.
+#[test]
+fn toml_and_json_headers_are_surveyed_too() {
+    let text = |i: usize| match i % 3 {
+        0 => format!("---\ntitle: Page {i}\nslug: page-{i}\n---\n"),
+        1 => format!("+++\ntitle = \"Page {i}\"\nslug = \"page-{i}\"\n+++\n"),
+        _ => format!("{{\n\"title\": \"Page {i}\",\n\"slug\": \"page-{i}\"\n}}\n"),
+    };
+    let files: Vec<(String, String)> = (0..30)
+        .map(|i| (format!("content/p{i}.md"), text(i)))
+        .collect();
+    let mut survey = Survey::default();
+    for (path, text) in &files {
+        survey.add_text(path, text);
+    }
+    assert_eq!((survey.files, survey.left_out), (30, 0));
+    let inferred = from_survey(&survey);
+    assert!(rule(&inferred.fields, "slug").required);
+    assert!(rule(&inferred.fields, "slug").unique);
+}
