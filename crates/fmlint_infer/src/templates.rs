@@ -217,9 +217,9 @@ pub fn infer_dir(survey: &Survey, rules: &FieldRules) -> Option<Inferred> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     let mut present = 0;
     for record in &survey.records {
-        let Some((dir, _)) = record.path.rsplit_once('/') else {
-            continue;
-        };
+        // A file at the top has the folder "": the rule will apply to it
+        // too, so it counts.
+        let dir = record.path.rsplit_once('/').map_or("", |(dir, _)| dir);
         present += 1;
         if dir.contains(['{', '}']) {
             continue;

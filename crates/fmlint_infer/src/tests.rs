@@ -253,3 +253,39 @@ fn toml_and_json_headers_are_surveyed_too() {
     assert!(rule(&inferred.fields, "slug").required);
     assert!(rule(&inferred.fields, "slug").unique);
 }
+
+/// A folder rule that holds for the files in folders but not for the
+/// pages at the top (a Jekyll site: `_posts/` for `layout: post`, and
+/// `about.md` with `layout: page`) is not inferred: it would report them.
+#[test]
+fn a_folder_rule_counts_the_files_at_the_top() {
+    let mut files: Vec<(String, String)> = (0..19)
+        .map(|i| {
+            let layout = ["post", "draft"][i % 2];
+            let text = format!("---\nlayout: {layout}\ntitle: Post {i}\n---\n");
+            (format!("_{layout}s/2024-01-{:02}-post-{i}.md", i + 1), text)
+        })
+        .collect();
+    let in_folders = corpus(
+        &files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.clone()))
+            .collect::<Vec<_>>(),
+    );
+    assert!(in_folders.dir.is_some(), "the rule holds for posts alone");
+    files.push((
+        "about.md".into(),
+        "---\nlayout: page\ntitle: About\n---\n".into(),
+    ));
+    files.push((
+        "index.md".into(),
+        "---\nlayout: home\ntitle: Home\n---\n".into(),
+    ));
+    let with_pages = corpus(
+        &files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.clone()))
+            .collect::<Vec<_>>(),
+    );
+    assert!(with_pages.dir.is_none());
+}
