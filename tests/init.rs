@@ -9,7 +9,7 @@ mod cli_support;
 
 use std::fs;
 
-use cli_support::{copy_tree, corpus, fmlint};
+use cli_support::{copy_tree, corpus, fmlint, write};
 
 #[test]
 fn the_inferred_config_finds_the_planted_cross_file_defects() {
@@ -130,6 +130,40 @@ fn every_preset_is_written_and_loads() {
         assert_eq!(again.code, 2, "{name}");
         assert!(again.stderr.contains("already exists"), "{}", again.stderr);
     }
+}
+
+/// The Docusaurus preset checks docs and blog posts, each against its own
+/// part of the schema: a post's authors written inline or as keys pass, a
+/// post's impossible date and a doc's mistyped sidebar position do not.
+#[test]
+fn the_docusaurus_preset_checks_docs_and_blog_posts() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        ("docs/intro.md", "---\nid: intro\ntitle: Intro\nsidebar_position: 1\n---\n"),
+        ("docs/guides/install.md", "---\ntitle: Install\nsidebar_position: two\n---\n"),
+        ("docs/_partial.md", "no front matter: a partial\n"),
+        (
+            "blog/2024-01-01-welcome.md",
+            "---\ntitle: Welcome\nslug: welcome\nauthors: [jane, {name: Ann, url: https://example.com}]\n---\n",
+        ),
+        ("blog/2024-01-02-late/index.md", "---\ntitle: Late\ndate: 2024-13-02\nauthors: jane\n---\n"),
+    ];
+    for (path, text) in files {
+        write(&dir.path().join(path), text);
+    }
+    assert_eq!(
+        fmlint(dir.path(), &["init", "--preset", "docusaurus"]).code,
+        0
+    );
+    let check = fmlint(dir.path(), &["check", "--format", "concise", "--no-cache"]);
+    assert_eq!(
+        check.stdout,
+        "blog/2024-01-02-late/index.md:3:7: error[invalid-date] `2024-13-02` is not a real calendar date: the month `13` is not 01–12\n\
+         docs/guides/install.md:3:19: error[schema] `sidebar_position` must be a number, found a string\n",
+        "{}",
+        check.stderr
+    );
+    assert!(check.stderr.contains("4 files checked"), "{}", check.stderr);
 }
 
 #[test]

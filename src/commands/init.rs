@@ -47,7 +47,7 @@ pub const PRESETS: &[Preset] = &[
     },
     Preset {
         name: "docusaurus",
-        summary: "Docusaurus docs under docs/ (.md, .mdx)",
+        summary: "Docusaurus docs (docs/) and blog posts (blog/), .md and .mdx",
         config: include_str!("../../presets/docusaurus.fmlint.toml"),
         schema: Some(include_str!("../../presets/docusaurus.schema.json")),
     },
