@@ -1,7 +1,7 @@
 //! Date rules: `invalid-date` (a real calendar date in the configured
 //! format) and `invalid-date-format` (a valid display pattern).
 
-use crate::dates::{check_date, check_display_pattern, explain, DateError};
+use crate::dates::{check_date, check_display_pattern, explain, DateError, DateFormat};
 use crate::diagnostic::Diagnostic;
 use crate::rule::{declare_rule, FileContext, Rule, RuleMeta};
 
@@ -54,21 +54,28 @@ impl Rule for InvalidDate {
                     Some(blame) => format!("`{value}` is not a real calendar date: {}", blame.why),
                     None => format!("`{value}` is not a real calendar date"),
                 },
-                DateError::WrongFormat => format!(
-                    "`{value}` is not a date in the format `{}`",
-                    date.format.describe()
-                ),
+                DateError::WrongFormat => {
+                    format!("`{value}` is not a date {}", in_format(&date.format))
+                }
             };
             cx.report(
                 Diagnostic::new(node.span, message)
                     .with_field(date.field.clone())
                     .with_help(format!(
-                        "write a real date as `{}`, e.g. `{}`",
-                        date.format.describe(),
+                        "write a real date {}, e.g. `{}`",
+                        in_format(&date.format),
                         date.format.example()
                     )),
             );
         }
+    }
+}
+
+/// "in the format `%Y-%m-%d`", or "in RFC 3339" (a standard, not a pattern).
+fn in_format(format: &DateFormat) -> String {
+    match format {
+        DateFormat::Rfc3339 => "in RFC 3339".to_string(),
+        DateFormat::Pattern(pattern) => format!("in the format `{pattern}`"),
     }
 }
 
