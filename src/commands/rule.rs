@@ -11,7 +11,6 @@ use fmlint_engine::config;
 use fmlint_linter::collection::{
     Check, Collection, Matching, PathBase, RefBy, RefShape, References,
 };
-use fmlint_linter::dates::DateFormat;
 use fmlint_linter::index::PAGES;
 use fmlint_linter::rule::{FixKind, RuleMeta};
 use fmlint_linter::rules;
@@ -166,7 +165,7 @@ fn uses(name: &str, c: &Collection, settings: &Settings) -> Vec<String> {
         "invalid-date" => c
             .dates
             .iter()
-            .map(|d| date_words(&d.field, &d.format))
+            .map(|d| format!("`{}` is a date {}", d.field, d.format.in_words()))
             .collect(),
         "invalid-date-format" => c
             .display_formats
@@ -206,14 +205,6 @@ fn uses(name: &str, c: &Collection, settings: &Settings) -> Vec<String> {
             .filter(|k| k.rule == name)
             .map(check_words)
             .collect(),
-    }
-}
-
-/// "`date` is a date in the format `%Y-%m-%d`".
-fn date_words(field: &str, format: &DateFormat) -> String {
-    match format {
-        DateFormat::Rfc3339 => format!("`{field}` is a date (and time) in RFC 3339"),
-        DateFormat::Pattern(pattern) => format!("`{field}` is a date in the format `{pattern}`"),
     }
 }
 

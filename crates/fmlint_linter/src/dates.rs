@@ -31,6 +31,15 @@ impl DateFormat {
         }
     }
 
+    /// "in the format `%Y-%m-%d`", or "in RFC 3339" (a standard, not a
+    /// pattern): for messages.
+    pub fn in_words(&self) -> String {
+        match self {
+            DateFormat::Rfc3339 => "in RFC 3339".to_string(),
+            DateFormat::Pattern(pattern) => format!("in the format `{pattern}`"),
+        }
+    }
+
     pub fn describe(&self) -> &str {
         match self {
             DateFormat::Pattern(p) => p,

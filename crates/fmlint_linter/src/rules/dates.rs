@@ -1,7 +1,7 @@
 //! Date rules: `invalid-date` (a real calendar date in the configured
 //! format) and `invalid-date-format` (a valid display pattern).
 
-use crate::dates::{check_date, check_display_pattern, explain, DateError, DateFormat};
+use crate::dates::{check_date, check_display_pattern, explain, DateError};
 use crate::diagnostic::Diagnostic;
 use crate::rule::{declare_rule, FileContext, Rule, RuleMeta};
 
@@ -55,7 +55,7 @@ impl Rule for InvalidDate {
                     None => format!("`{value}` is not a real calendar date"),
                 },
                 DateError::WrongFormat => {
-                    format!("`{value}` is not a date {}", in_format(&date.format))
+                    format!("`{value}` is not a date {}", date.format.in_words())
                 }
             };
             cx.report(
@@ -63,19 +63,11 @@ impl Rule for InvalidDate {
                     .with_field(date.field.clone())
                     .with_help(format!(
                         "write a real date {}, e.g. `{}`",
-                        in_format(&date.format),
+                        date.format.in_words(),
                         date.format.example()
                     )),
             );
         }
-    }
-}
-
-/// "in the format `%Y-%m-%d`", or "in RFC 3339" (a standard, not a pattern).
-fn in_format(format: &DateFormat) -> String {
-    match format {
-        DateFormat::Rfc3339 => "in RFC 3339".to_string(),
-        DateFormat::Pattern(pattern) => format!("in the format `{pattern}`"),
     }
 }
 
