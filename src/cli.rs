@@ -185,8 +185,9 @@ pub struct CheckArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
-    /// The directory whose articles references resolve against (default:
-    /// the nearest directory with `fmlint.toml`, else the git work tree,
+    /// The directory whose files references resolve against (default: the
+    /// nearest directory with `fmlint.toml`, else the git work tree, else
+    /// the working directory when it holds PATHS (never the home folder),
     /// else the common ancestor of PATHS).
     #[arg(long, value_name = "DIR")]
     pub corpus_root: Option<PathBuf>,
