@@ -135,7 +135,7 @@ impl Cache {
         files
             .iter()
             .map(|path| {
-                let (dir, name) = split(path.strip_prefix(root).ok()?)?;
+                let (dir, name) = split(crate::walk::under(path, root)?)?;
                 let chunk = self.chunks.get_mut(&*dir)?;
                 let at = chunk
                     .entries
@@ -168,10 +168,12 @@ impl Cache {
         lint_bytes: impl FnOnce(&[u8]) -> Linted,
         lint_path: impl FnOnce() -> Linted,
     ) -> (Linted, Option<Keep>) {
-        let dir: Arc<str> = match (&cached, split(relative)) {
-            (Some(c), _) => c.dir.clone(),
-            (None, Some((dir, _))) => dir.into(),
-            (None, None) => return (lint_path(), None),
+        let dir: Arc<str> = match &cached {
+            Some(c) => c.dir.clone(),
+            None => match split(relative) {
+                Some((dir, _)) => dir.into(),
+                None => return (lint_path(), None),
+            },
         };
         // Stamped before reading: a write during the read leaves a newer
         // stamp on disk than the one recorded, so the next run re-reads.

@@ -15,7 +15,7 @@ use fmlint_linter::settings::Settings;
 use super::target::Target;
 use super::targets::Targets;
 use crate::root::display_path;
-use crate::walk::{path_order, retain_tracked, walk, FileFilter};
+use crate::walk::{path_order, retain_tracked, walk, FileFilter, Tracked};
 
 /// What the run met besides the files: walk errors and named directories
 /// with nothing to check (errors), named files skipped (notes), and the
@@ -38,6 +38,7 @@ pub(super) fn files(
 ) -> Result<Vec<PathBuf>> {
     let errors = met.errors;
     let filter = FileFilter::new(&settings.include, &settings.exclude)?;
+    let tracked = target.git_tracked.then(|| Tracked::start(root));
     let (mut files, walk_errors) = walk(root, &filter, target.threads);
     for error in walk_errors {
         errors.push(match error.path {
@@ -45,8 +46,8 @@ pub(super) fn files(
             None => error.message,
         });
     }
-    if target.git_tracked {
-        match retain_tracked(root, &mut files) {
+    if let Some(tracked) = tracked {
+        match retain_tracked(tracked, root, &mut files) {
             Ok(left_out) => *met.untracked = left_out,
             Err(error) => errors.push(error),
         }

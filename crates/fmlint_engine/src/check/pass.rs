@@ -19,6 +19,7 @@ use super::target::{Options, Target};
 use super::targets::Targets;
 use crate::cache::{Cache, Keep};
 use crate::root::display_path;
+use crate::walk::under;
 
 /// One corpus file after the pass.
 pub(super) struct Passed {
@@ -63,11 +64,10 @@ pub(super) fn run(
             .par_iter()
             .zip(cached)
             .map(|(path, cached)| {
-                let shown: Arc<Path> =
-                    display_path(targets.aliases.get(path).unwrap_or(path), cwd).into();
+                let shown = shown(targets.aliases.get(path).unwrap_or(path), cwd);
                 // Collections, overrides and path templates see the path
                 // relative to the corpus root.
-                let relative = path.strip_prefix(root).unwrap_or(&shown);
+                let relative = under(path, root).unwrap_or(&shown);
                 let reported = targets.reports(path);
                 let overlay = target.overlay.get(path);
                 let file = File {
@@ -104,6 +104,15 @@ pub(super) fn run(
             })
             .collect()
     })
+}
+
+/// `path` as shown to the user: [`display_path`], without its component
+/// walk for the usual file under the working directory.
+fn shown(path: &Path, cwd: &Path) -> Arc<Path> {
+    match under(path, cwd) {
+        Some(relative) => relative.into(),
+        None => display_path(path, cwd).into(),
+    }
 }
 
 /// A corpus file as the pass sees it.

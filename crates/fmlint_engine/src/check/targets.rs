@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use super::links;
 use super::target::Target;
 use crate::root::{corpus_root as root_rule, RootRule};
+use crate::walk::under;
 
 /// The named paths, resolved.
 pub(super) struct Targets {
@@ -26,7 +27,9 @@ impl Targets {
     /// Whether the file at `path` (canonical) is reported: it was named, or
     /// lies in a named directory.
     pub fn reports(&self, path: &Path) -> bool {
-        self.given_dirs.iter().any(|g| path.starts_with(g)) || self.given.iter().any(|g| g == path)
+        // Canonical paths: equal as paths when equal as bytes.
+        self.given_dirs.iter().any(|g| under(path, g).is_some())
+            || self.given.iter().any(|g| g.as_os_str() == path.as_os_str())
     }
 }
 
