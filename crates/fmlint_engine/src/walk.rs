@@ -54,14 +54,21 @@ pub struct WalkError {
     pub message: String,
 }
 
+/// The walk's rules from `top`: ignore files (`.gitignore` even outside a
+/// git repository, `.ignore`) and hidden files left out, symbolic links
+/// not followed. The language server's watch uses the same rules.
+pub fn walker(top: &Path) -> WalkBuilder {
+    let mut builder = WalkBuilder::new(top);
+    builder.require_git(false).follow_links(false);
+    builder
+}
+
 /// Every matching regular file under `root`, sorted, plus the errors met,
 /// on `threads` walkers (as lowered by [`crate::workers::workers`]).
 pub fn walk(root: &Path, filter: &FileFilter, threads: usize) -> (Vec<PathBuf>, Vec<WalkError>) {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
-    WalkBuilder::new(root)
-        .require_git(false)
-        .follow_links(false)
+    walker(root)
         .threads(crate::workers::workers(threads, usize::MAX))
         .build_parallel()
         .run(|| {

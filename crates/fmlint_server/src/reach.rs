@@ -7,13 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// The walk of `fmlint check` (`fmlint_engine::walk`): ignore files are
-/// honoured outside git too, links are not followed.
-pub(crate) fn walker(top: &Path) -> ignore::WalkBuilder {
-    let mut builder = ignore::WalkBuilder::new(top);
-    builder.require_git(false).follow_links(false);
-    builder
-}
+pub(crate) use fmlint_engine::walk::walker;
 
 /// Whether the walk from a corpus root reaches a path under it: every
 /// folder on the way, and the path itself, is listed by a one-level walk
