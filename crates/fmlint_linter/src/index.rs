@@ -665,13 +665,16 @@ impl Index {
                 }
             }
         }
-        // Sized up front: growing maps of 100,000s of keys rehashes them
-        // several times.
-        let size = files.len();
+        // Sized up front, by the files of each collection: growing maps of
+        // 100,000s of keys rehashes them several times.
+        let mut sizes = vec![0usize; collections];
+        for file in &files {
+            sizes[file.summary.collection] += 1;
+        }
         let files_ref = &files;
         let build_ids = |collection: usize| {
             let mut ids = IdHolders {
-                by_hash: FxHashMap::with_capacity_and_hasher(size, Default::default()),
+                by_hash: FxHashMap::with_capacity_and_hasher(sizes[collection], Default::default()),
                 collided: FxHashMap::default(),
             };
             for (i, file) in files_ref.iter().enumerate() {
@@ -698,7 +701,7 @@ impl Index {
             .collect();
         let build_values = |(collection, field): (usize, Arc<str>)| {
             let mut holders: FxHashMap<u64, Holders> =
-                FxHashMap::with_capacity_and_hasher(size, Default::default());
+                FxHashMap::with_capacity_and_hasher(sizes[collection], Default::default());
             for (i, file) in files_ref.iter().enumerate() {
                 let summary = &file.summary;
                 if summary.collection != collection {
