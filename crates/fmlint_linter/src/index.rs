@@ -21,7 +21,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::collection::{Collection, PathBase, RefBy, RefItem, References};
-use crate::diagnostic::Location;
+use crate::diagnostic::{Location, Span};
 use crate::hash::hash_str;
 use fmlint_syntax::emit::{Slot, SlotKind};
 use fmlint_syntax::LineIndex;
@@ -304,6 +304,10 @@ pub struct Mirror {
     pub field: u16,
     /// How the value is written, for the `stale-reference` fix.
     pub style: MirrorStyle,
+    /// For a stripping block scalar (`>-`, `|-`): how far before the value
+    /// its indicator starts, and the indicator's length.
+    #[serde(default)]
+    pub header: (u32, u8),
 }
 
 /// How a mirrored value is written: enough to rebuild its fix [`Slot`]
@@ -316,6 +320,10 @@ pub enum MirrorStyle {
     PlainInFlow,
     SingleQuoted,
     DoubleQuoted,
+    /// A block scalar that strips its final line break: its indicator is
+    /// at [`Mirror::header`].
+    StripBlock,
+    /// Any other block scalar: its slot is in [`RareRef::blocks`].
     Block,
     /// No fix can rewrite it.
     Fixed,
@@ -346,6 +354,16 @@ impl Mirror {
             MirrorStyle::SingleQuoted => SlotKind::SingleQuoted,
             MirrorStyle::DoubleQuoted => SlotKind::DoubleQuoted,
             MirrorStyle::Fixed => return None,
+            MirrorStyle::StripBlock => {
+                let (back, len) = self.header;
+                let start = self.location.span.start.saturating_sub(back) as usize;
+                SlotKind::Block {
+                    header: Span::new(start, start + usize::from(len)),
+                    strip: true,
+                    indicator: String::new(),
+                    gap: String::new(),
+                }
+            }
             MirrorStyle::Block => {
                 let blocks = &entry.rare.as_ref()?.blocks;
                 let (_, slot) = blocks.iter().find(|(field, _)| *field == self.field)?;
@@ -377,11 +395,14 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
             }
         }
     }
+    // One summary lives for every file until the cross-file phase: no
+    // room left over from growing.
+    refs.shrink_to_fit();
     let mut summary = Summary {
         collection: collection.index,
         overrides: Vec::new(),
         id,
-        fields: indexed.fields,
+        fields: shrunk(indexed.fields),
         field_hashes: Vec::new(),
         extra: Extra {
             listed: indexed.listed,
@@ -393,6 +414,11 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
     };
     summary.hash_fields();
     summary
+}
+
+fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
 
 /// The values of the fields a collection indexes (mirrored or unique), and
@@ -546,12 +572,27 @@ fn mirrors(
             continue;
         };
         let slot = Slot::of(lines.text(), node, in_flow);
+        let mut header = (0, 0);
         let style = match slot.as_ref().map(|s| &s.kind) {
             None => MirrorStyle::Fixed,
             Some(SlotKind::Plain { in_flow: false }) => MirrorStyle::Plain,
             Some(SlotKind::Plain { in_flow: true }) => MirrorStyle::PlainInFlow,
             Some(SlotKind::SingleQuoted) => MirrorStyle::SingleQuoted,
             Some(SlotKind::DoubleQuoted) => MirrorStyle::DoubleQuoted,
+            Some(SlotKind::Block {
+                header: at,
+                strip: true,
+                ..
+            }) => match (
+                node.span.start.checked_sub(at.start),
+                u8::try_from(at.len()),
+            ) {
+                (Some(back), Ok(len)) => {
+                    header = (back, len);
+                    MirrorStyle::StripBlock
+                }
+                _ => MirrorStyle::Block,
+            },
             Some(SlotKind::Block { .. }) => MirrorStyle::Block,
         };
         if let (MirrorStyle::Block, Some(slot)) = (style, slot) {
@@ -562,6 +603,7 @@ fn mirrors(
             location: lines.locate(node.span),
             field,
             style,
+            header,
         });
     }
     (mirrors, blocks)
