@@ -245,6 +245,9 @@ pub struct RefItem<'t, 'a> {
     /// The numbered entry (its key and its mapping, for mirrors and fixes).
     pub entry: Option<&'t Entry<'a>>,
     pub number: Option<u32>,
+    /// Which entry of the spec, as [`References::place_name`] reads it:
+    /// the number, the list position or [`References::SINGLE`].
+    pub place: u32,
 }
 
 impl<'t, 'a> RefItem<'t, 'a> {
@@ -256,6 +259,28 @@ impl<'t, 'a> RefItem<'t, 'a> {
 }
 
 impl References {
+    /// The place of the one reference of a field that holds a single id.
+    pub const SINGLE: u32 = u32::MAX;
+
+    /// What names the entry at `place` in messages: `related_article2`,
+    /// `authors[1]`, `author` ([`RefItem::name`]).
+    pub fn place_name(&self, place: u32) -> String {
+        match &self.shape {
+            RefShape::Numbered { prefix, .. } => format!("{prefix}{place}"),
+            RefShape::Field { field } if place == Self::SINGLE => field.clone(),
+            RefShape::Field { field } => format!("{field}[{place}]"),
+        }
+    }
+
+    /// The YAML path of the id of the entry at `place`:
+    /// `related_article2.id`, `authors[1]` ([`RefItem::id_path`]).
+    pub fn place_id_path(&self, place: u32) -> String {
+        match &self.shape {
+            RefShape::Numbered { prefix, id } => format!("{prefix}{place}.{id}"),
+            RefShape::Field { .. } => self.place_name(place),
+        }
+    }
+
     /// The number of a reference key (`related_article3` → 3), if `key` is
     /// one: the prefix followed by digits without a leading zero.
     pub fn number(&self, key: &str) -> Option<u32> {
@@ -301,6 +326,7 @@ impl References {
                     id: entry.value.get(id),
                     entry: Some(entry),
                     number: Some(n),
+                    place: n,
                 })
                 .collect(),
             RefShape::Field { field } => match root.lookup(field) {
@@ -317,6 +343,7 @@ impl References {
                         id: Some(node),
                         entry: None,
                         number: None,
+                        place: u32::try_from(i).unwrap_or(Self::SINGLE - 1),
                     })
                     .collect(),
                 Some(node) => vec![RefItem {
@@ -325,6 +352,7 @@ impl References {
                     id: Some(node),
                     entry: None,
                     number: None,
+                    place: Self::SINGLE,
                 }],
             },
         }

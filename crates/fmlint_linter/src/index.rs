@@ -21,9 +21,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::collection::{Collection, PathBase, RefBy, RefItem, References};
-use crate::diagnostic::Location;
+use crate::diagnostic::{Location, Span};
 use crate::hash::hash_str;
-use fmlint_syntax::emit::Slot;
+use fmlint_syntax::emit::{Slot, SlotKind};
 use fmlint_syntax::LineIndex;
 use fmlint_syntax::{Node, Style, Value};
 
@@ -211,24 +211,40 @@ impl Summary {
     }
 }
 
+/// One reference entry of a document. What the spec says (the entry's key,
+/// the YAML path of its id, the mirrored field names) is not copied into
+/// each entry: `spec` and `place` name it in the collection's settings
+/// ([`RefEntry::key`], [`RefEntry::id_path`], [`Mirror::fields`]).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RefEntry {
-    /// `related_article2`, `authors[1]`.
-    pub key: Arc<str>,
+    /// The entry's reference spec: its position in the collection's
+    /// `references`.
+    pub spec: u32,
+    /// Which entry of the spec: its number (`related_article2` → 2), its
+    /// position in a list (`authors[1]` → 1), or [`References::SINGLE`]
+    /// for a field holding one id.
+    pub place: u32,
     pub key_location: Location,
-    /// The YAML path of the id: `related_article2.id`, `authors[1]`.
-    pub id_path: Arc<str>,
     /// The collection the id belongs to.
     pub target: usize,
     pub id: Option<Located<String>>,
-    /// (entry key, hash of its value, location) for each mirrored field the
-    /// entry has as a string.
+    /// Each mirrored field the entry has as a string.
     pub mirrors: Vec<Mirror>,
-    /// For a reference by path or URL: what it names a document by and the
-    /// value as written (`id` holds what a path resolves to). `None`, one
-    /// pointer, for the common reference by id.
+    /// What few entries have (a reference by path or URL, a mirrored value
+    /// written as a block scalar): boxed, so that the rest pay one pointer.
     #[serde(default)]
-    pub named: Option<Box<(RefKind, Arc<str>)>>,
+    pub rare: Option<Box<RareRef>>,
+}
+
+/// The rarer parts of a [`RefEntry`].
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct RareRef {
+    /// For a reference by path or URL: what it names a document by and the
+    /// value as written (`id` holds what a path resolves to).
+    pub named: Option<(RefKind, Arc<str>)>,
+    /// The fix slots of mirrored values written as block scalars, by
+    /// [`Mirror::field`] (the others are rebuilt from the mirror alone).
+    pub blocks: Vec<(u16, Slot)>,
 }
 
 /// The kind of every reference by id.
@@ -237,12 +253,30 @@ static BY_ID: RefKind = RefKind::Id;
 impl RefEntry {
     /// What the value names a document by.
     pub fn by(&self) -> &RefKind {
-        self.named.as_ref().map_or(&BY_ID, |n| &n.0)
+        self.rare
+            .as_ref()
+            .and_then(|r| r.named.as_ref())
+            .map_or(&BY_ID, |n| &n.0)
     }
 
     /// The value as written, for a reference by path or URL.
     pub fn written(&self) -> Option<&str> {
-        self.named.as_ref().map(|n| &*n.1)
+        self.rare.as_ref()?.named.as_ref().map(|n| &*n.1)
+    }
+
+    /// The entry's spec in `collection` (the summary's collection).
+    pub fn spec<'c>(&self, collection: &'c Collection) -> Option<&'c References> {
+        collection.references.get(self.spec as usize)
+    }
+
+    /// What names the entry in messages: `related_article2`, `authors[1]`.
+    pub fn key(&self, spec: &References) -> String {
+        spec.place_name(self.place)
+    }
+
+    /// The YAML path of the id: `related_article2.id`, `authors[1]`.
+    pub fn id_path(&self, spec: &References) -> String {
+        spec.place_id_path(self.place)
     }
 }
 
@@ -258,14 +292,89 @@ pub enum RefKind {
     Url(Arc<str>),
 }
 
+/// One mirrored value of a reference entry: which field, the hash of the
+/// value (staleness is a comparison) and where it is. Kept small: one lives
+/// for every mirrored value of the corpus until the cross-file rules ran.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mirror {
-    pub entry_field: Arc<str>,
-    pub target_field: Arc<str>,
     pub hash: u64,
     pub location: Location,
+    /// The (entry field, target field) pair: its position in the spec's
+    /// `mirror` list.
+    pub field: u16,
+    /// How the value is written, for the `stale-reference` fix.
+    pub style: MirrorStyle,
+    /// For a stripping block scalar (`>-`, `|-`): how far before the value
+    /// its indicator starts, and the indicator's length.
+    #[serde(default)]
+    pub header: (u32, u8),
+}
+
+/// How a mirrored value is written: enough to rebuild its fix [`Slot`]
+/// from its span, except for block scalars, whose slots the entry keeps
+/// ([`RareRef::blocks`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MirrorStyle {
+    Plain,
+    /// Plain, inside a flow collection (fewer characters are safe).
+    PlainInFlow,
+    SingleQuoted,
+    DoubleQuoted,
+    /// A block scalar that strips its final line break: its indicator is
+    /// at [`Mirror::header`].
+    StripBlock,
+    /// Any other block scalar: its slot is in [`RareRef::blocks`].
+    Block,
+    /// No fix can rewrite it.
+    Fixed,
+}
+
+impl Mirror {
+    /// The (entry field, target field) names from the entry's spec.
+    pub fn fields<'s>(&self, spec: &'s References) -> Option<&'s (Arc<str>, Arc<str>)> {
+        spec.mirror.get(usize::from(self.field))
+    }
+
+    /// The target field's name from the entry's spec (`""` if the spec has
+    /// no such pair).
+    pub fn target_field<'s>(&self, spec: &'s References) -> &'s str {
+        self.fields(spec).map_or("", |(_, target)| target)
+    }
+
+    /// The entry field's name from the entry's spec.
+    pub fn entry_field<'s>(&self, spec: &'s References) -> &'s str {
+        self.fields(spec).map_or("", |(entry, _)| entry)
+    }
+
     /// How to rewrite the value, for the `stale-reference` fix.
-    pub slot: Option<Slot>,
+    pub fn slot(&self, entry: &RefEntry) -> Option<Slot> {
+        let kind = match self.style {
+            MirrorStyle::Plain => SlotKind::Plain { in_flow: false },
+            MirrorStyle::PlainInFlow => SlotKind::Plain { in_flow: true },
+            MirrorStyle::SingleQuoted => SlotKind::SingleQuoted,
+            MirrorStyle::DoubleQuoted => SlotKind::DoubleQuoted,
+            MirrorStyle::Fixed => return None,
+            MirrorStyle::StripBlock => {
+                let (back, len) = self.header;
+                let start = self.location.span.start.saturating_sub(back) as usize;
+                SlotKind::Block {
+                    header: Span::new(start, start + usize::from(len)),
+                    strip: true,
+                    indicator: String::new(),
+                    gap: String::new(),
+                }
+            }
+            MirrorStyle::Block => {
+                let blocks = &entry.rare.as_ref()?.blocks;
+                let (_, slot) = blocks.iter().find(|(field, _)| *field == self.field)?;
+                return Some(slot.clone());
+            }
+        };
+        Some(Slot {
+            span: self.location.span,
+            kind,
+        })
+    }
 }
 
 /// Builds a document's summary while its tree is at hand.
@@ -278,18 +387,22 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
     });
     let indexed = indexed_fields(root, collection, lines);
     let mut refs = Vec::new();
-    for spec in &collection.references {
+    for (at, spec) in collection.references.iter().enumerate() {
+        let Ok(at) = u32::try_from(at) else { break };
         for item in spec.items(root) {
-            if let Some(entry) = ref_entry(root, spec, &item, lines, path) {
+            if let Some(entry) = ref_entry(root, (at, spec), &item, lines, path) {
                 refs.push(entry);
             }
         }
     }
+    // One summary lives for every file until the cross-file phase: no
+    // room left over from growing.
+    refs.shrink_to_fit();
     let mut summary = Summary {
         collection: collection.index,
         overrides: Vec::new(),
         id,
-        fields: indexed.fields,
+        fields: shrunk(indexed.fields),
         field_hashes: Vec::new(),
         extra: Extra {
             listed: indexed.listed,
@@ -301,6 +414,11 @@ pub fn summarize(root: &Node, collection: &Collection, lines: &LineIndex, path: 
     };
     summary.hash_fields();
     summary
+}
+
+fn shrunk<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
 
 /// The values of the fields a collection indexes (mirrored or unique), and
@@ -363,7 +481,7 @@ fn indexed_fields(root: &Node, collection: &Collection, lines: &LineIndex) -> In
 /// URL given as a path).
 fn ref_entry(
     root: &Node,
-    spec: &References,
+    (spec_at, spec): (u32, &References),
     item: &RefItem<'_, '_>,
     lines: &LineIndex,
     path: &Path,
@@ -410,48 +528,85 @@ fn ref_entry(
             RefBy::Path(_) => RefKind::Path,
             RefBy::Url(field) => RefKind::Url(field.clone()),
         };
-        Box::new((kind, written))
+        (kind, written)
     });
     let key_span = match (item.key(), item.id) {
         (Some(key), _) => key.span,
         (None, Some(node)) => node.span,
         (None, None) => root.span,
     };
+    let (mirrors, blocks) = mirrors(root, spec, item, lines);
+    let rare = (named.is_some() || !blocks.is_empty()).then(|| Box::new(RareRef { named, blocks }));
     Some(RefEntry {
-        key: item.name.as_str().into(),
+        spec: spec_at,
+        place: item.place,
         key_location: lines.locate(key_span),
-        id_path: item.id_path.as_str().into(),
         target: spec.target,
         id,
-        mirrors: mirrors(root, spec, item, lines),
-        named,
+        mirrors,
+        rare,
     })
 }
 
-/// The mirrored fields an entry holds as strings, with their fix slots.
-fn mirrors(root: &Node, spec: &References, item: &RefItem, lines: &LineIndex) -> Vec<Mirror> {
+/// The mirrored fields an entry holds as strings, and the fix slots of
+/// those written as block scalars.
+fn mirrors(
+    root: &Node,
+    spec: &References,
+    item: &RefItem,
+    lines: &LineIndex,
+) -> (Vec<Mirror>, Vec<(u16, Slot)>) {
+    let mut blocks = Vec::new();
     let Some(entry) = item.entry else {
-        return Vec::new();
+        return (Vec::new(), blocks);
     };
     let in_flow = root.style == Style::Flow || entry.value.style == Style::Flow;
     // Sized exactly: `collect` after `filter_map` rounds up to 4, and one of
     // these lives for every entry.
     let mut mirrors = Vec::with_capacity(spec.mirror.len());
-    mirrors.extend(
-        spec.mirror
-            .iter()
-            .filter_map(|(entry_field, target_field)| {
-                let node = entry.value.get(entry_field)?;
-                Some(Mirror {
-                    entry_field: entry_field.clone(),
-                    target_field: target_field.clone(),
-                    hash: hash_str(node.as_str()?),
-                    location: lines.locate(node.span),
-                    slot: Slot::of(lines.text(), node, in_flow),
-                })
-            }),
-    );
-    mirrors
+    for (at, (entry_field, _)) in spec.mirror.iter().enumerate() {
+        let Some(node) = entry.value.get(entry_field) else {
+            continue;
+        };
+        let (Some(text), Ok(field)) = (node.as_str(), u16::try_from(at)) else {
+            continue;
+        };
+        let slot = Slot::of(lines.text(), node, in_flow);
+        let mut header = (0, 0);
+        let style = match slot.as_ref().map(|s| &s.kind) {
+            None => MirrorStyle::Fixed,
+            Some(SlotKind::Plain { in_flow: false }) => MirrorStyle::Plain,
+            Some(SlotKind::Plain { in_flow: true }) => MirrorStyle::PlainInFlow,
+            Some(SlotKind::SingleQuoted) => MirrorStyle::SingleQuoted,
+            Some(SlotKind::DoubleQuoted) => MirrorStyle::DoubleQuoted,
+            Some(SlotKind::Block {
+                header: at,
+                strip: true,
+                ..
+            }) => match (
+                node.span.start.checked_sub(at.start),
+                u8::try_from(at.len()),
+            ) {
+                (Some(back), Ok(len)) => {
+                    header = (back, len);
+                    MirrorStyle::StripBlock
+                }
+                _ => MirrorStyle::Block,
+            },
+            Some(SlotKind::Block { .. }) => MirrorStyle::Block,
+        };
+        if let (MirrorStyle::Block, Some(slot)) = (style, slot) {
+            blocks.push((field, slot));
+        }
+        mirrors.push(Mirror {
+            hash: hash_str(text),
+            location: lines.locate(node.span),
+            field,
+            style,
+            header,
+        });
+    }
+    (mirrors, blocks)
 }
 
 /// The files that hold an id or value: nearly always one, kept inline (no
@@ -552,13 +707,16 @@ impl Index {
                 }
             }
         }
-        // Sized up front: growing maps of 100,000s of keys rehashes them
-        // several times.
-        let size = files.len();
+        // Sized up front, by the files of each collection: growing maps of
+        // 100,000s of keys rehashes them several times.
+        let mut sizes = vec![0usize; collections];
+        for file in &files {
+            sizes[file.summary.collection] += 1;
+        }
         let files_ref = &files;
         let build_ids = |collection: usize| {
             let mut ids = IdHolders {
-                by_hash: FxHashMap::with_capacity_and_hasher(size, Default::default()),
+                by_hash: FxHashMap::with_capacity_and_hasher(sizes[collection], Default::default()),
                 collided: FxHashMap::default(),
             };
             for (i, file) in files_ref.iter().enumerate() {
@@ -585,7 +743,7 @@ impl Index {
             .collect();
         let build_values = |(collection, field): (usize, Arc<str>)| {
             let mut holders: FxHashMap<u64, Holders> =
-                FxHashMap::with_capacity_and_hasher(size, Default::default());
+                FxHashMap::with_capacity_and_hasher(sizes[collection], Default::default());
             for (i, file) in files_ref.iter().enumerate() {
                 let summary = &file.summary;
                 if summary.collection != collection {

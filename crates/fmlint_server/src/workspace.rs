@@ -488,9 +488,15 @@ impl Workspace {
         for (field, value) in &summary.fields {
             add_value(own, field, hash_str(&value.value));
         }
+        let specs = self.settings.collections.get(own);
         for entry in &summary.refs {
-            for mirror in &entry.mirrors {
-                add_value(entry.target, &mirror.target_field, mirror.hash);
+            let spec = specs.and_then(|c| entry.spec(c));
+            for (mirror, (_, target_field)) in entry
+                .mirrors
+                .iter()
+                .filter_map(|m| Some((m, m.fields(spec?)?)))
+            {
+                add_value(entry.target, target_field, mirror.hash);
             }
             // A reference by URL names the page holding that value.
             if let (RefKind::Url(field), Some(url)) = (entry.by(), &entry.id) {

@@ -28,7 +28,7 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 pub(super) const MAGIC: &[u8; 8] = b"FMLCACHE";
 /// Bump when the chunk layout or anything serialized in it changes.
-pub(super) const FORMAT: u32 = 2;
+pub(super) const FORMAT: u32 = 4;
 pub(super) const HEADER_LEN: usize = 8 + 4 + 8 + 8 + 8;
 
 /// The per-file rules' findings of one file, before suppressions.

@@ -33,7 +33,19 @@ pub(super) fn gather(
     changed: &ChangedIds,
     result: &mut CheckResult,
 ) -> Gathered {
-    let mut gathered = Gathered::default();
+    // Sized once: grown by doubling, the index's list of 100,000s of files
+    // would hold up to twice the room it needs at the run's peak.
+    let summaries = passed.iter().filter(|f| f.linted.summary.is_some()).count();
+    let mut gathered = Gathered {
+        reports: Vec::with_capacity(passed.iter().filter(|f| f.reported).count()),
+        indexed: Vec::with_capacity(summaries),
+        report_of: Vec::with_capacity(summaries),
+        keeps: Vec::with_capacity(passed.iter().filter(|f| f.keep.is_some()).count()),
+        ..Gathered::default()
+    };
+    gathered
+        .suppressions
+        .reserve_exact(gathered.reports.capacity());
     for mut file in passed {
         affected::restore_refs(&mut file, changed);
         if let (true, Some(error)) = (file.reported, &file.linted.failure) {

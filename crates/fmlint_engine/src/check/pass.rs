@@ -179,6 +179,49 @@ fn unreadable(message: &str, settings: &Settings) -> Linted {
 mod tests {
     use super::*;
 
+    /// A summary keeps no fix slots for its mirrored values: each is
+    /// rebuilt from the mirror (and, for a block scalar that keeps its line
+    /// break, from the entry). The rebuilt slot must be the one the tree
+    /// gives, in every style a value can be written in.
+    #[test]
+    fn mirrors_rebuild_the_fix_slot_of_every_style() {
+        use fmlint_syntax::emit::Slot;
+        let settings = crate::config::quicktakes().unwrap();
+        let text = "---\nid: 1\ntitle: Own\nsubject: Physics\n\
+            url: /learn/physics/questions/own\n\
+            related_article1:\n    id: 2\n    title: >-\n        Folded strip\n\
+            \x20   subject: 'Single quoted'\n    url: \"/double\"\n\
+            related_article2:\n    id: 3\n    title: |\n        Literal kept\n\
+            \x20   subject: Plain\n\
+            related_article3: {id: 4, title: Flow plain, subject: >2-\n        Indented strip\n    }\n\
+            ---\nBody\n";
+        let relative = Path::new("learn/physics/questions/own.md");
+        let linted = lint_bytes(relative, text.as_bytes(), &settings, false, true);
+        let summary = linted.summary.expect("summarised");
+        let collection = &settings.collections[summary.collection];
+        let header = fmlint_syntax::split(text).unwrap();
+        let parsed = fmlint_syntax::parse_header(text, &header);
+        let root = parsed.root.as_ref().unwrap();
+        let mut checked = 0;
+        for entry in &summary.refs {
+            let spec = entry.spec(collection).unwrap();
+            let value = root.get(&entry.key(spec)).unwrap();
+            let in_flow = value.style == fmlint_syntax::Style::Flow;
+            for mirror in &entry.mirrors {
+                let node = value.get(mirror.entry_field(spec)).unwrap();
+                assert_eq!(
+                    mirror.slot(entry),
+                    Slot::of(text, node, in_flow),
+                    "{}.{}",
+                    entry.key(spec),
+                    mirror.entry_field(spec)
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 7);
+    }
+
     /// A file the walker found but that is gone when its turn comes (a
     /// checkout or an editor's temporary file): reported, not a panic, and
     /// the run fails (exit 2) rather than passing silently.

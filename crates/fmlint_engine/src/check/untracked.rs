@@ -36,18 +36,25 @@ pub(super) fn explain(
         let Some(position) = gathered.report_of.get(file).copied().flatten() else {
             continue;
         };
+        let Some(collection) = settings.collections.get(indexed.summary.collection) else {
+            continue;
+        };
         for entry in &indexed.summary.refs {
             let Some(id) = &entry.id else { continue };
+            let Some(spec) = entry.spec(collection) else {
+                continue;
+            };
             let Some(holder) = holders.get(&(entry.target, id.value.clone())) else {
                 continue;
             };
             let report = &mut gathered.reports[position];
+            let id_path = entry.id_path(spec);
             let finding = report
                 .diagnostics
                 .iter_mut()
-                .find(|d| d.rule == RULE && d.field.as_deref() == Some(&*entry.id_path));
+                .find(|d| d.rule == RULE && d.field.as_deref() == Some(id_path.as_str()));
             if let Some(finding) = finding {
-                retell(finding, &entry.key, &id.value, holder);
+                retell(finding, &entry.key(spec), &id.value, holder);
             }
         }
     }

@@ -1,5 +1,6 @@
 //! `dangling-reference`: a reference to an id that no document has.
 
+use crate::collection::References;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::hash::hash_str;
 use crate::index::{Index, Located, RefEntry, RefKind};
@@ -45,13 +46,17 @@ impl Rule for DanglingReference {
     fn check_corpus(&self, cx: &mut CorpusContext) {
         let index = cx.index;
         for (file, indexed) in index.files.iter().enumerate() {
+            let own = cx.collection(indexed.summary.collection);
             for entry in &indexed.summary.refs {
                 let Some(id) = &entry.id else { continue };
+                let Some(spec) = entry.spec(own) else {
+                    continue;
+                };
                 match entry.by() {
                     RefKind::Id => {}
                     RefKind::Path => {
                         if index.pages(&id.value).is_empty() {
-                            cx.report(file, dangling_path(index, entry, id));
+                            cx.report(file, dangling_path(index, entry, spec, id));
                         }
                         continue;
                     }
@@ -66,7 +71,7 @@ impl Rule for DanglingReference {
                         });
                         if !found {
                             let target = cx.collection(entry.target);
-                            cx.report(file, dangling_url(entry, id, field, &target.name));
+                            cx.report(file, dangling_url(entry, spec, id, field, &target.name));
                         }
                         continue;
                     }
@@ -81,11 +86,12 @@ impl Rule for DanglingReference {
                 // A suggestion: the article at this entry's url, else one
                 // with this entry's title.
                 let mut mirrors: Vec<_> = entry.mirrors.iter().collect();
-                mirrors.sort_by_key(|m| !identifying(&m.target_field));
+                mirrors.sort_by_key(|m| !identifying(m.target_field(spec)));
                 // Only a value held by exactly one article identifies it (a
                 // subject does not).
                 let suggestion = mirrors.iter().find_map(|m| {
-                    let &[holder] = index.with_value(entry.target, &m.target_field, m.hash) else {
+                    let target_field = m.target_field(spec);
+                    let &[holder] = index.with_value(entry.target, target_field, m.hash) else {
                         return None;
                     };
                     let target_id = index.files[holder].summary.id.as_ref()?;
@@ -94,22 +100,22 @@ impl Rule for DanglingReference {
                             "did you mean {}? it is the {} with this {}",
                             target_id.value,
                             target.member_noun(),
-                            m.target_field
+                            target_field
                         ),
                         target_id.value.as_str(),
                     ))
                 });
                 let noun = target.member_noun();
+                let key = entry.key(spec);
                 let nobody = format!("no {noun} has");
                 let message = match &suggestion {
-                    Some((s, _)) => format!(
-                        "`{}` refers to id {}, which {nobody}; {s}",
-                        entry.key, id.value
-                    ),
-                    None => format!("`{}` refers to id {}, which {nobody}", entry.key, id.value),
+                    Some((s, _)) => {
+                        format!("`{key}` refers to id {}, which {nobody}; {s}", id.value)
+                    }
+                    None => format!("`{key}` refers to id {}, which {nobody}", id.value),
                 };
                 let mut diagnostic = Diagnostic::new(id.location.span, message)
-                    .with_field(entry.id_path.to_string())
+                    .with_field(entry.id_path(spec))
                     .with_help(match suggestion {
                         Some(_) => {
                             format!("set the id to the suggested {noun}'s, or remove the entry")
@@ -138,7 +144,13 @@ impl Rule for DanglingReference {
 
 /// A path reference that names no page; a page of the same name elsewhere
 /// (a moved file) is suggested.
-fn dangling_path(index: &Index, entry: &RefEntry, id: &Located<String>) -> Diagnostic {
+fn dangling_path(
+    index: &Index,
+    entry: &RefEntry,
+    spec: &References,
+    id: &Located<String>,
+) -> Diagnostic {
+    let key = entry.key(spec);
     let written = entry.written().unwrap_or(&id.value);
     let name = id.value.rsplit('/').next().unwrap_or("");
     let moved: Vec<String> = if name.is_empty() || name == ".." {
@@ -165,15 +177,14 @@ fn dangling_path(index: &Index, entry: &RefEntry, id: &Located<String>) -> Diagn
         )
     };
     let message = match moved.as_slice() {
-        [] => format!("`{}` names `{written}`, but {looked}", entry.key),
+        [] => format!("`{key}` names `{written}`, but {looked}"),
         found => format!(
-            "`{}` names `{written}`, but {looked}; did you mean {}? a page of that name is there",
-            entry.key,
+            "`{key}` names `{written}`, but {looked}; did you mean {}? a page of that name is there",
             found.join(" or ")
         ),
     };
     let mut diagnostic = Diagnostic::new(id.location.span, message)
-        .with_field(entry.id_path.to_string())
+        .with_field(entry.id_path(spec))
         .with_help(if moved.is_empty() {
             "point it at an existing page, or remove it"
         } else {
@@ -184,15 +195,22 @@ fn dangling_path(index: &Index, entry: &RefEntry, id: &Located<String>) -> Diagn
 }
 
 /// A URL reference that no page of the target collection has.
-fn dangling_url(entry: &RefEntry, id: &Located<String>, field: &str, target: &str) -> Diagnostic {
+fn dangling_url(
+    entry: &RefEntry,
+    spec: &References,
+    id: &Located<String>,
+    field: &str,
+    target: &str,
+) -> Diagnostic {
     let mut diagnostic = Diagnostic::new(
         id.location.span,
         format!(
             "`{}` names `{}`, but no page of `{target}` has that {field}",
-            entry.key, id.value
+            entry.key(spec),
+            id.value
         ),
     )
-    .with_field(entry.id_path.to_string())
+    .with_field(entry.id_path(spec))
     .with_help(format!("use the {field} of an existing page, or remove it"));
     diagnostic.location = id.location;
     diagnostic

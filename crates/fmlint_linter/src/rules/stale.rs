@@ -5,7 +5,8 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::rule::{declare_rule, CorpusContext, Rule, RuleMeta};
 use rayon::prelude::*;
 
-use crate::index::Mirror;
+use crate::collection::{Collection, References};
+use crate::index::{Index, IndexedFile, Mirror};
 
 declare_rule! {
     /// ## What it does
@@ -42,20 +43,19 @@ impl Rule for StaleReference {
 
     fn check_corpus(&self, cx: &mut CorpusContext) {
         let index = cx.index;
+        let collections = &cx.settings.collections;
         // What a target is called, by collection: the config's words.
-        let nouns: Vec<String> = cx
-            .settings
-            .collections
-            .iter()
-            .map(|c| c.member_noun())
-            .collect();
+        let nouns: Vec<String> = collections.iter().map(|c| c.member_noun()).collect();
         // Files are independent: check them in parallel, report in order.
         let found: Vec<(usize, Diagnostic)> = index
             .files
             .par_iter()
             .enumerate()
             .flat_map_iter(|(file, indexed)| {
-                stale_in(index, indexed, &nouns)
+                let collection = collections.get(indexed.summary.collection);
+                collection
+                    .map(|c| stale_in(index, indexed, c, &nouns))
+                    .unwrap_or_default()
                     .into_iter()
                     .map(move |d| (file, d))
             })
@@ -66,20 +66,24 @@ impl Rule for StaleReference {
     }
 }
 
-/// The stale-reference findings of one file.
+/// The stale-reference findings of one file of `collection`.
 fn stale_in(
-    index: &crate::index::Index,
-    indexed: &crate::index::IndexedFile,
+    index: &Index,
+    indexed: &IndexedFile,
+    collection: &Collection,
     nouns: &[String],
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for entry in &indexed.summary.refs {
         let Some(id) = &entry.id else { continue };
+        let Some(spec) = entry.spec(collection) else {
+            continue;
+        };
         let holders = index.holders(entry.target, &id.value);
         // Most entries are current: check that without allocating.
         if holders
             .iter()
-            .any(|&t| stale_count(&entry.mirrors, index, t) == 0)
+            .any(|&t| stale_count(&entry.mirrors, spec, index, t) == 0)
         {
             continue;
         }
@@ -87,34 +91,32 @@ fn stale_in(
         // order.
         let Some((target, stale)) = holders
             .iter()
-            .map(|&t| (t, stale_fields(&entry.mirrors, index, t)))
+            .map(|&t| (t, stale_fields(&entry.mirrors, spec, index, t)))
             .min_by_key(|(_, stale)| stale.len())
         else {
             continue;
         };
         let target_path = &index.files[target].path;
+        let key = entry.key(spec);
         for (mirror, current) in stale {
+            let (entry_field, target_field) = (mirror.entry_field(spec), mirror.target_field(spec));
             let mut diagnostic = Diagnostic::new(
                 mirror.location.span,
                 format!(
-                    "`{}.{}` is stale: {} {} has {} `{current}`",
-                    entry.key,
-                    mirror.entry_field,
+                    "`{key}.{entry_field}` is stale: {} {} has {target_field} `{current}`",
                     nouns.get(entry.target).map_or("document", String::as_str),
                     id.value,
-                    mirror.target_field
                 ),
             )
-            .with_field(format!("{}.{}", entry.key, mirror.entry_field))
+            .with_field(format!("{key}.{entry_field}"))
             .with_label(format!("expected `{current}`"))
             .with_help(format!(
-                "set it to `{current}` (the current {} of {})",
-                mirror.target_field,
+                "set it to `{current}` (the current {target_field} of {})",
                 target_path.display()
             ));
             diagnostic.location = mirror.location;
-            diagnostic.fix = mirror.slot.as_ref().map(|slot| Fix {
-                message: format!("set `{}.{}` to `{current}`", entry.key, mirror.entry_field),
+            diagnostic.fix = mirror.slot(entry).map(|slot| Fix {
+                message: format!("set `{key}.{entry_field}` to `{current}`"),
                 applicability: Applicability::Safe,
                 edits: vec![slot.replace(current)],
             });
@@ -124,12 +126,12 @@ fn stale_in(
     out
 }
 
-fn stale_count(mirrors: &[Mirror], index: &crate::index::Index, target: usize) -> usize {
+fn stale_count(mirrors: &[Mirror], spec: &References, index: &Index, target: usize) -> usize {
     mirrors
         .iter()
         .filter(|m| {
             index
-                .field_value(target, &m.target_field)
+                .field_value(target, m.target_field(spec))
                 .is_some_and(|(_, hash)| hash != m.hash)
         })
         .count()
@@ -139,13 +141,14 @@ fn stale_count(mirrors: &[Mirror], index: &crate::index::Index, target: usize) -
 /// value. A field the target lacks cannot be stale.
 fn stale_fields<'i>(
     mirrors: &'i [Mirror],
-    index: &'i crate::index::Index,
+    spec: &References,
+    index: &'i Index,
     target: usize,
 ) -> Vec<(&'i Mirror, &'i str)> {
     mirrors
         .iter()
         .filter_map(|m| {
-            let (current, hash) = index.field_value(target, &m.target_field)?;
+            let (current, hash) = index.field_value(target, m.target_field(spec))?;
             (hash != m.hash).then_some((m, current))
         })
         .collect()
