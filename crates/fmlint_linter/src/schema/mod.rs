@@ -259,3 +259,37 @@ fn build_error(name: &str, draft: Draft, error: &jsonschema::ValidationError<'_>
         Some("fix the schema at that place; its metaschema says what each keyword takes".into()),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CompiledSchema;
+
+    /// A schema whose `$ref` reads a sibling file gets its tree validator
+    /// too: the second build is served the file the first one read.
+    #[test]
+    fn a_file_ref_schema_is_compiled_for_the_tree_too() {
+        let dir = std::env::temp_dir().join(format!("fmlint-tree-ref-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join("slug.json"),
+            r#"{"type": "string", "pattern": "^[a-z-]+$"}"#,
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("page.json"),
+            r#"{"type": "object", "properties": {"slug": {"$ref": "slug.json"}}}"#,
+        )
+        .expect("write");
+        let compiled = CompiledSchema::load("page", &dir.join("page.json"), None, &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        let compiled = compiled.expect("compiles");
+        assert!(compiled.tree_validator.is_some());
+        let yaml = "slug: Not A Slug\n";
+        let parsed = fmlint_syntax::parse(yaml, fmlint_syntax::Span::new(0, yaml.len()));
+        let root = parsed.root.expect("a tree");
+        assert!(!compiled.valid_in_place(&root));
+        let yaml = "slug: a-slug\n";
+        let parsed = fmlint_syntax::parse(yaml, fmlint_syntax::Span::new(0, yaml.len()));
+        assert!(compiled.valid_in_place(&parsed.root.expect("a tree")));
+    }
+}
