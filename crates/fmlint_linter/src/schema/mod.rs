@@ -8,7 +8,8 @@
 //! - [`meta`]: mistakes its metaschema lets through (not a schema at all,
 //!   a typo'd keyword, a keyword of a later draft), before compiling;
 //! - [`retrieve`]: what a `$ref` may read (below);
-//! - validation: `is_valid` first, the error analysis only on failure;
+//! - validation: `is_valid` first, on the tree itself ([`instance`]), the
+//!   error analysis on a JSON copy only on failure;
 //! - [`select`]: each `anyOf`/`oneOf` replaced by its best-matching branch;
 //! - [`report`]: each failure at its smallest node, worded by [`message`],
 //!   with the schema author's words from [`custom`] (found through
@@ -44,6 +45,7 @@
 mod custom;
 mod docs;
 mod fixes;
+mod instance;
 mod message;
 mod meta;
 mod report;
@@ -77,6 +79,10 @@ pub struct CompiledSchema {
     /// The hash of the schema's text: part of the result cache's key.
     pub source_hash: u64,
     validator: Validator,
+    /// The same schema compiled for the spanned tree ([`instance`]): the
+    /// verdict on a header without a JSON copy. `None` if it failed to
+    /// build (then every header is checked through its copy).
+    tree_validator: Option<Validator<instance::Tree>>,
     docs: docs::Docs,
 }
 
@@ -93,7 +99,14 @@ impl CompiledSchema {
     /// built-in one): any external `$ref` is an error.
     pub fn compile(name: &str, text: &str) -> Result<CompiledSchema> {
         let schema = source::parse(name, text, false)?;
-        let mut compiled = Self::build(name, name, schema, None, retrieve::NoExternal)?;
+        let mut compiled = Self::build(
+            name,
+            name,
+            schema,
+            None,
+            retrieve::NoExternal,
+            retrieve::Replay::default(),
+        )?;
         compiled.source_hash = crate::hash::hash_str(text);
         Ok(compiled)
     }
@@ -127,7 +140,8 @@ impl CompiledSchema {
         let schema = source::select(&file, document, pointer)?;
         let read = Arc::clone(&files.read);
         let documents = Arc::clone(&files.documents);
-        let mut compiled = Self::build(name, &file, schema, Some(base), files)?;
+        let replay = retrieve::Replay::of(&files);
+        let mut compiled = Self::build(name, &file, schema, Some(base), files, replay)?;
         let mut read = std::mem::take(&mut *read.lock().unwrap_or_else(|e| e.into_inner()));
         // Retrieval order is the registry's: sort for a stable key.
         read.sort_unstable();
@@ -151,6 +165,7 @@ impl CompiledSchema {
         schema: Json,
         base: Option<String>,
         retriever: impl Retrieve + 'static,
+        replay: retrieve::Replay,
     ) -> Result<CompiledSchema> {
         let draft = source::draft(&schema)
             .map_err(|e| Invalid::one(format!("schema `{name}`: {e}"), None))?;
@@ -168,10 +183,20 @@ impl CompiledSchema {
         let validator = options
             .build(&schema)
             .map_err(|e| build_error(name, draft, &e))?;
+        // After the first build: the replay serves the documents it read.
+        let mut options = jsonschema::options_for::<instance::Tree>()
+            .with_draft(draft)
+            .should_validate_formats(true)
+            .with_retriever(replay);
+        if let Some(base) = &base {
+            options = options.with_base_uri(base.clone());
+        }
+        let tree_validator = options.build(&schema).ok();
         Ok(CompiledSchema {
             name: name.to_string(),
             source_hash: 0,
             validator,
+            tree_validator,
             docs: docs::Docs::new(base.as_deref(), schema, Vec::new()),
         })
     }
@@ -204,6 +229,9 @@ impl CompiledSchema {
     /// The header's violations, each located at its node. `text` is the
     /// whole file (for fixes that keep the author's style).
     pub fn check(&self, root: &Node, header: Header, text: &str) -> Vec<Diagnostic> {
+        if self.valid_in_place(root) {
+            return Vec::new();
+        }
         let json = root.to_json();
         if self.validator.is_valid(&json) {
             return Vec::new();
@@ -217,6 +245,20 @@ impl CompiledSchema {
             docs: &self.docs,
         };
         report::diagnostics(&leaves, &cx)
+    }
+}
+
+impl CompiledSchema {
+    /// Whether the tree validator says `root` is valid, read in place
+    /// (false when it cannot answer: no tree validator, or duplicate key
+    /// texts, which only the JSON copy merges as the schema expects).
+    fn valid_in_place(&self, root: &Node) -> bool {
+        match &self.tree_validator {
+            Some(validator) if instance::plain(root) => {
+                validator.is_valid(instance::TreeNode(root))
+            }
+            _ => false,
+        }
     }
 }
 
@@ -235,4 +277,38 @@ fn build_error(name: &str, draft: Draft, error: &jsonschema::ValidationError<'_>
         ),
         Some("fix the schema at that place; its metaschema says what each keyword takes".into()),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CompiledSchema;
+
+    /// A schema whose `$ref` reads a sibling file gets its tree validator
+    /// too: the second build is served the file the first one read.
+    #[test]
+    fn a_file_ref_schema_is_compiled_for_the_tree_too() {
+        let dir = std::env::temp_dir().join(format!("fmlint-tree-ref-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join("slug.json"),
+            r#"{"type": "string", "pattern": "^[a-z-]+$"}"#,
+        )
+        .expect("write");
+        std::fs::write(
+            dir.join("page.json"),
+            r#"{"type": "object", "properties": {"slug": {"$ref": "slug.json"}}}"#,
+        )
+        .expect("write");
+        let compiled = CompiledSchema::load("page", &dir.join("page.json"), None, &dir);
+        std::fs::remove_dir_all(&dir).ok();
+        let compiled = compiled.expect("compiles");
+        assert!(compiled.tree_validator.is_some());
+        let yaml = "slug: Not A Slug\n";
+        let parsed = fmlint_syntax::parse(yaml, fmlint_syntax::Span::new(0, yaml.len()));
+        let root = parsed.root.expect("a tree");
+        assert!(!compiled.valid_in_place(&root));
+        let yaml = "slug: a-slug\n";
+        let parsed = fmlint_syntax::parse(yaml, fmlint_syntax::Span::new(0, yaml.len()));
+        assert!(compiled.valid_in_place(&parsed.root.expect("a tree")));
+    }
 }

@@ -79,6 +79,43 @@ impl Retrieve for NoExternal {
     }
 }
 
+/// The retriever of a schema's second build (for the spanned tree, see
+/// `super::instance`): the documents the first build's [`ProjectFiles`]
+/// read, nothing else, so both builds see the same files.
+#[derive(Default)]
+pub(super) struct Replay {
+    documents: Option<Documents>,
+}
+
+/// (URI, document) of each file a [`ProjectFiles`] read.
+type Documents = Arc<Mutex<Vec<(String, Json)>>>;
+
+impl Replay {
+    pub(super) fn of(files: &ProjectFiles) -> Replay {
+        Replay {
+            documents: Some(Arc::clone(&files.documents)),
+        }
+    }
+}
+
+impl Retrieve for Replay {
+    fn retrieve(&self, uri: &Uri<String>) -> RetrieveResult {
+        let documents = self.documents.as_ref().map(|documents| {
+            let documents = documents.lock().unwrap_or_else(|e| e.into_inner());
+            documents
+                .iter()
+                .find(|(read, _)| read == uri.as_str())
+                .map(|(_, json)| json.clone())
+        });
+        documents.flatten().ok_or_else(|| {
+            Box::new(Refused {
+                message: format!("`$ref` to `{uri}`: not read by the first build"),
+                help: None,
+            }) as _
+        })
+    }
+}
+
 /// The retriever of config schemas: files inside the project root only.
 pub(super) struct ProjectFiles {
     /// The root as file URIs spell it (checked before the disk is touched)
@@ -88,7 +125,7 @@ pub(super) struct ProjectFiles {
     /// (path, hash of the text) of each file read, for the cache key.
     pub(super) read: Arc<Mutex<Vec<(PathBuf, u64)>>>,
     /// (URI, document) of each file read, for messages (`super::docs`).
-    pub(super) documents: Arc<Mutex<Vec<(String, Json)>>>,
+    pub(super) documents: Documents,
 }
 
 impl ProjectFiles {
