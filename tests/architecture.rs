@@ -4,7 +4,9 @@
 //!   `fmlint_syntax` < `fmlint_linter` < `fmlint_engine` < `fmlint_infer` <
 //!   `fmlint_server`
 //!   < `fmlint` (the binary);
-//! - inside every crate, the modules' imports form no cycle.
+//! - inside every crate, the modules' imports form no cycle;
+//! - the fuzz workspace's lock file lists every dependency the crates it
+//!   builds declare (it builds `--locked`, as the last step of CI).
 //!
 //! A module is a source file (`mod.rs` and `lib.rs` stand for their
 //! folder). Its imports are the paths it names: `use` trees and paths in
@@ -51,6 +53,45 @@ fn every_crate_depends_only_on_crates_below_it() {
             );
         }
     }
+}
+
+/// `fuzz/` is a workspace of its own, built `--locked` against
+/// `fuzz/Cargo.lock`: a dependency added to a crate and not locked there
+/// fails only the fuzz smoke, CI's last step. Caught here instead (fix:
+/// `cd fuzz && cargo update --workspace`).
+#[test]
+fn the_fuzz_lock_lists_every_dependency_of_the_crates_it_builds() {
+    let lock = fs::read_to_string(root().join("fuzz/Cargo.lock")).unwrap();
+    let lock: toml::Table = toml::from_str(&lock).unwrap();
+    let packages = lock["package"].as_array().unwrap();
+    let mut checked = 0;
+    for (name, dir) in LAYERS {
+        let Some(locked) = packages.iter().find(|p| p["name"].as_str() == Some(name)) else {
+            continue;
+        };
+        // `name` or `name version` (when two versions are locked).
+        let locked: Vec<&str> = locked
+            .get("dependencies")
+            .and_then(|d| d.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.as_str()?.split(' ').next())
+            .collect();
+        let manifest = fs::read_to_string(root().join(dir).join("Cargo.toml")).unwrap();
+        let manifest: toml::Table = toml::from_str(&manifest).unwrap();
+        let declared = manifest.get("dependencies").and_then(|d| d.as_table());
+        for dep in declared.into_iter().flat_map(|d| d.keys()) {
+            assert!(
+                locked.contains(&dep.as_str()),
+                "{name} depends on {dep}, which fuzz/Cargo.lock does not lock for it: run `cd fuzz && cargo update --workspace`"
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 3,
+        "the fuzz workspace builds the syntax, linter and engine crates"
+    );
 }
 
 #[test]
