@@ -79,14 +79,27 @@ pub fn plain(node: &Node) -> bool {
     match &node.value {
         Value::Seq(items) => items.iter().all(plain),
         Value::Map(entries) => {
-            entries.iter().enumerate().all(|(i, entry)| {
-                entries[i + 1..]
-                    .iter()
-                    .all(|later| later.key.text != entry.key.text)
-            }) && entries.iter().all(|entry| plain(&entry.value))
+            distinct_keys(entries) && entries.iter().all(|entry| plain(&entry.value))
         }
         _ => true,
     }
+}
+
+/// Mappings longer than this are checked for repeated key texts with a
+/// set: pairwise is quadratic (100,000 keys took seconds).
+const PAIRWISE_KEYS: usize = 16;
+
+/// Whether no two entries have the same key text.
+fn distinct_keys(entries: &[Entry]) -> bool {
+    if entries.len() <= PAIRWISE_KEYS {
+        return entries.iter().enumerate().all(|(i, entry)| {
+            entries[i + 1..]
+                .iter()
+                .all(|later| later.key.text != entry.key.text)
+        });
+    }
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    entries.iter().all(|entry| seen.insert(&*entry.key.text))
 }
 
 impl<'a> TreeNode<'a> {
@@ -340,5 +353,13 @@ mod tests {
         assert!(!read("a: 1\nb: [{c: 1, c: 2}]\n"));
         // `1` and `'1'` are two YAML keys but one JSON member.
         assert!(!read("1: a\n'1': b\n"));
+        // Long mappings are checked with a set, not pairwise.
+        let long: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        assert!(read(&long));
+        assert!(!read(&format!("{long}k7: again\n")));
+        assert!(!read(&format!(
+            "outer:\n{}",
+            long.replace("k", "  k") + "  k99: again\n"
+        )));
     }
 }
