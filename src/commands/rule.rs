@@ -12,7 +12,7 @@ use fmlint_linter::collection::{
     Check, Collection, Matching, PathBase, RefBy, RefShape, References,
 };
 use fmlint_linter::index::PAGES;
-use fmlint_linter::rule::{FixKind, RuleMeta};
+use fmlint_linter::rule::{FixKind, RuleMeta, Stage};
 use fmlint_linter::rules;
 use fmlint_linter::settings::Settings;
 
@@ -23,21 +23,6 @@ pub struct Source<'a> {
     pub config: Option<&'a std::path::Path>,
     pub isolated: bool,
 }
-
-/// Rules that every file the config takes goes through, whatever its
-/// collection says.
-const EVERY_FILE: &[&str] = &[
-    "unreadable-file",
-    "missing-front-matter",
-    "unclosed-front-matter",
-    "yaml-syntax",
-    "toml-syntax",
-    "json-syntax",
-    "duplicate-key",
-    "not-a-mapping",
-    "unused-suppression",
-    "internal-error",
-];
 
 pub fn print_rule(name: &str, source: &Source) -> Result<u8> {
     let Some(rule) = rules::find(name) else {
@@ -89,7 +74,7 @@ fn project_section(meta: &RuleMeta, source: &Source) -> Result<String> {
     let mut section = format!("## In this project ({})\n\n", config_name(&loaded));
     section.push_str(&severity_line(meta.name, &settings));
     section.push('\n');
-    if EVERY_FILE.contains(&meta.name) {
+    if applies_to_every_file(meta) {
         section.push_str("\nIt applies to every file the config takes; only its severity is set in the config.\n");
         return Ok(section);
     }
@@ -115,6 +100,12 @@ fn project_section(meta: &RuleMeta, source: &Source) -> Result<String> {
     Ok(section)
 }
 
+/// Whether the rule reads nothing of a collection: the parse stage's rules
+/// and `unused-suppression` go through every file the config takes.
+fn applies_to_every_file(meta: &RuleMeta) -> bool {
+    meta.stage == Stage::Parse || meta.name == "unused-suppression"
+}
+
 /// The config's path relative to the working directory when it is below
 /// it, else as found; the preset's name for the built-in one.
 fn config_name(loaded: &config::Loaded) -> String {
@@ -128,8 +119,8 @@ fn config_name(loaded: &config::Loaded) -> String {
     }
 }
 
-/// "Severity here: warning (and other severities for some files, by 1
-/// `[[overrides]]` table)."
+/// "Severity here: warning, and another for the files of one
+/// `[[overrides]]` table."
 fn severity_line(name: &str, settings: &Settings) -> String {
     let Some(position) = rules::position(name) else {
         return String::new();

@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-pub(crate) use fmlint_engine::walk::walker;
+use fmlint_engine::walk::walker;
 
 /// Whether the walk from a corpus root reaches a path under it: every
 /// folder on the way, and the path itself, is listed by a one-level walk

@@ -25,7 +25,9 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use notify::event::{AccessKind, AccessMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::reach::{walker, Reach};
+use fmlint_engine::walk::walker;
+
+use crate::reach::Reach;
 
 /// How long the disk must be quiet before a batch of changes is sent…
 const DEBOUNCE: Duration = Duration::from_millis(50);

@@ -370,16 +370,16 @@ impl Compiler<'_> {
             let parsed = DateFormat::parse(format.get_ref());
             if check_date(&parsed.example(), &parsed).is_err() {
                 self.errors.push(
-                format.span(),
-                format!(
-                    "`{}` is not a date format fmlint can check",
-                    format.get_ref()
-                ),
-                Some(
-                    "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d` or `%Y-%m-%d %H:%M:%S %z`"
-                        .into(),
-                ),
-            );
+                    format.span(),
+                    format!(
+                        "`{}` is not a date format fmlint can check",
+                        format.get_ref()
+                    ),
+                    Some(
+                        "use `rfc3339` or a strftime pattern with a year, month and day, such as `%Y-%m-%d` or `%Y-%m-%d %H:%M:%S %z`"
+                            .into(),
+                    ),
+                );
                 continue;
             }
             dates.push(DateField {
@@ -410,13 +410,13 @@ impl Compiler<'_> {
                 };
                 let Some(field) = expected.fields().next().map(str::to_string) else {
                     self.errors.push(
-                    template.span(),
-                    format!(
-                        "the path template `{}` reads no field",
-                        template.get_ref()
-                    ),
-                    Some("a path check compares the path with the front matter, e.g. `{url|segment:2}`".into()),
-                );
+                        template.span(),
+                        format!(
+                            "the path template `{}` reads no field",
+                            template.get_ref()
+                        ),
+                        Some("a path check compares the path with the front matter, e.g. `{url|segment:2}`".into()),
+                    );
                     continue;
                 };
                 checks.push(Check {

@@ -145,11 +145,11 @@ impl Docs {
         steps
     }
 
-    /// The subschema of the property at dotted `field` (`seo.title`):
-    /// `properties` followed from the root, through `$ref`s. `None` when
-    /// the schema does not say (no `properties` entry for a segment, a
-    /// reference that does not resolve).
-    /// With the base its own `$ref`s resolve against.
+    /// The subschema of the property at dotted `field` (`seo.title`), with
+    /// the base its own `$ref`s resolve against: `properties` followed from
+    /// the root, through `$ref`s. `None` when the schema does not say (no
+    /// `properties` entry for a segment, a reference that does not
+    /// resolve).
     pub(super) fn property(&self, field: &str) -> Option<(&str, &serde_json::Map<String, Json>)> {
         let mut here = self.follow(self.base.as_str(), &self.root)?;
         for segment in field.split('.') {
